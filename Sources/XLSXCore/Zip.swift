@@ -1,0 +1,141 @@
+import CZip
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A read-only view of a zip archive through libzip, with part lookup as OOXML needs it
+/// (case-insensitive, leading `/` ignored) and streamed, size-checked inflation.
+public final class ZipArchive {
+    public let path: String
+    let limits: XLSXLimits
+    private let handle: OpaquePointer
+    /// Lower-cased part name → entry index.
+    private var index: [String: UInt64] = [:]
+    public private(set) var partNames: [String] = []
+
+    public init(path: String, limits: XLSXLimits = .default) throws {
+        self.path = path
+        self.limits = limits
+        try ZipArchive.sniff(path)
+        var err: Int32 = 0
+        guard let h = zip_open(path, ZIP_RDONLY, &err) else {
+            throw XLSXError.notZip(file: path)
+        }
+        handle = h
+        let n = zip_get_num_entries(h, 0)
+        for i in 0..<UInt64(max(n, 0)) {
+            guard let cname = zip_get_name(h, i, 0) else { continue }
+            let name = String(cString: cname)
+            partNames.append(name)
+            index[ZipArchive.key(name)] = i
+        }
+    }
+
+    deinit { zip_discard(handle) }
+
+    static func key(_ name: String) -> String {
+        var s = name
+        while s.hasPrefix("/") { s.removeFirst() }
+        return String(s.map { $0 == "\\" ? "/" : $0 }).lowercased()
+    }
+
+    /// Tells legacy and encrypted OLE2 files from zips before libzip sees them.
+    static func sniff(_ path: String) throws {
+        guard let f = fopen(path, "rb") else {
+            if access(path, F_OK) != 0 { throw XLSXError.fileNotFound(file: path) }
+            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(f) }
+        var st = stat()
+        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw XLSXError.unreadable(file: path, reason: "is a directory")
+        }
+        var head = [UInt8](repeating: 0, count: 8)
+        let got = fread(&head, 1, 8, f)
+        if got >= 8, head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+            // An encrypted OOXML package is an OLE2 file with a stream named "EncryptedPackage"
+            // (its directory entry name is UTF-16LE). Scan the file for that name.
+            let needle = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            fseek(f, 0, SEEK_SET)
+            var buf = [UInt8](repeating: 0, count: 1 << 16)
+            var carry: [UInt8] = []
+            while true {
+                let n = fread(&buf, 1, buf.count, f)
+                if n <= 0 { break }
+                let chunk = carry + buf[0..<n]
+                if contains(chunk, needle) { throw XLSXError.encrypted(file: path) }
+                carry = Array(chunk.suffix(needle.count))
+            }
+            throw XLSXError.legacyXLS(file: path)
+        }
+        if got < 4 || head[0] != 0x50 || head[1] != 0x4B {
+            throw XLSXError.notZip(file: path)
+        }
+    }
+
+    private static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first && Array(hay[i..<i + needle.count]) == needle { return true }
+            i += 1
+        }
+        return false
+    }
+
+    public func has(_ part: String) -> Bool { index[ZipArchive.key(part)] != nil }
+
+    /// Streams a part's inflated bytes to `body` in chunks, enforcing size and ratio limits.
+    public func read(_ part: String, chunk: Int = 1 << 16,
+                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        guard let i = index[ZipArchive.key(part)] else {
+            throw XLSXError.missingPart(file: path, part: part)
+        }
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        var compressed: Int64 = 0
+        if zip_stat_index(handle, i, 0, &st) == 0, st.valid & UInt64(ZIP_STAT_COMP_SIZE) != 0 {
+            compressed = Int64(st.comp_size)
+        }
+        if st.valid & UInt64(ZIP_STAT_SIZE) != 0, Int64(st.size) > limits.maxPartBytes {
+            throw XLSXError.partTooLarge(file: path, part: part,
+                                         reason: "declares \(st.size) bytes, over the limit of \(limits.maxPartBytes)")
+        }
+        guard let zf = zip_fopen_index(handle, i, 0) else {
+            let msg = String(cString: zip_strerror(handle))
+            throw XLSXError.damagedPart(file: path, part: part, line: 0, reason: msg)
+        }
+        defer { zip_fclose(zf) }
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
+        defer { buf.deallocate() }
+        var total: Int64 = 0
+        while true {
+            let n = zip_fread(zf, buf, UInt64(chunk))
+            if n < 0 {
+                let msg = String(cString: zip_file_strerror(zf))
+                throw XLSXError.damagedPart(file: path, part: part, line: 0, reason: msg)
+            }
+            if n == 0 { break }
+            total += n
+            if total > limits.maxPartBytes {
+                throw XLSXError.partTooLarge(file: path, part: part,
+                                             reason: "inflates past the limit of \(limits.maxPartBytes) bytes")
+            }
+            if total > limits.ratioFloorBytes, compressed > 0,
+               Double(total) / Double(compressed) > limits.maxRatio {
+                throw XLSXError.partTooLarge(file: path, part: part,
+                                             reason: "inflates at a ratio over \(Int(limits.maxRatio)):1")
+            }
+            try body(UnsafeBufferPointer(start: buf, count: Int(n)))
+        }
+    }
+
+    /// A small part (relationships, workbook) read whole.
+    public func data(_ part: String) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try read(part) { out.append(contentsOf: $0) }
+        return out
+    }
+}

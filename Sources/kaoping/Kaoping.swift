@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import KaopingWriter
+
+@main
+struct Kaoping: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kaoping",
+        abstract: "绩效目标考评表: read, check, fix and summarise performance-target evaluation sheets.",
+        subcommands: [Cells.self])
+}
+
+/// Prints a person's one-line error to stderr and exits 2, the contract's code for unreadable input.
+func fail(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data(("kaoping: " + describe(error) + "\n").utf8))
+    exit(2)
+}
+
+func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// Buffered stdout: one write per 64 KiB instead of one per line.
+final class Output {
+    private var buf: [UInt8] = []
+    init() { buf.reserveCapacity(1 << 16) }
+    func line(_ s: String) {
+        buf.append(contentsOf: s.utf8); buf.append(10)
+        if buf.count >= 1 << 16 { flush() }
+    }
+    func flush() {
+        buf.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = write(1, p.baseAddress! + off, p.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+        buf.removeAll(keepingCapacity: true)
+    }
+    deinit { flush() }
+}
+
+struct Cells: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every non-empty cell as REF<TAB>TYPE<TAB>VALUE[<TAB>=FORMULA], then merges and hidden rows/columns.")
+    @Argument(help: "An .xlsx file.") var file: String
+    @Option(help: "The sheet to list (default: the first).") var sheet: String?
+
+    func run() throws {
+        do {
+            let wb = try Workbook(path: file)
+            let info = try wb.sheet(named: sheet)
+            let out = Output()
+            out.line("# sheet\t\(info.name)\t\(info.state.rawValue)")
+            var hiddenRows: [Int] = []
+            let meta = try wb.streamRows(info) { row in
+                if row.hidden { hiddenRows.append(row.index) }
+                for c in row.cells where !c.isEmpty {
+                    var line = c.ref + "\t" + (c.value?.typeCode ?? "f") + "\t" + escape(c.value?.text ?? "")
+                    if let f = c.formula { line += "\t=" + escape(f) }
+                    out.line(line)
+                }
+            }
+            for m in meta.merges { out.line("merge\t\(m)") }
+            if !hiddenRows.isEmpty { out.line("hidden-rows\t" + hiddenRows.map(String.init).joined(separator: ",")) }
+            if !meta.hiddenCols.isEmpty {
+                out.line("hidden-cols\t" + meta.hiddenCols.sorted().map(CellRef.letters).joined(separator: ","))
+            }
+            out.flush()
+        } catch { fail(error) }
+    }
+
+    func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\\" }) else { return s }
+        var o = ""
+        for ch in s {
+            switch ch {
+            case "\n": o += "\\n"
+            case "\r\n": o += "\\r\\n"
+            case "\t": o += "\\t"
+            case "\r": o += "\\r"
+            case "\\": o += "\\\\"
+            default: o.append(ch)
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build Kaoping, then builds it.
+# Usage: scripts/setup.sh [debug|release]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev; do
+  pc=${pair%%:*}; deb=${pair#*:}
+  pkg-config --exists "$pc" 2>/dev/null || need+=("$deb")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+config=${1:-release}
+swift build -c "$config" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+test -x ".build/$config/kaoping" || { echo "setup: build failed" >&2; exit 1; }

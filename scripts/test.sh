@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh debug
+swift test 2>&1
