@@ -20,6 +20,11 @@ func describe(_ error: Error) -> String {
         case .limitExceeded(let f, let p, let w): return "\(f): 部件 \(p) 超出限制：\(w) (refused: limit exceeded)"
         case .noSuchSheet(let f, let s, let all): return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
         }
+    case let e as MapError:
+        switch e {
+        case .notAForm(let f, let s):
+            return "\(f): \(s.map { "工作表「\($0)」" } ?? "所有工作表都")不是绩效目标考评表（找不到 序号/一级指标/权重/完成时限 等表头） (not a 考评表)"
+        }
     case let e as CLIError:
         return e.message
     default:

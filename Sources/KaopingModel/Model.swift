@@ -1,0 +1,172 @@
+/// The 考评表 as a model: sections → groups → 一级指标 (indicators) → 二级指标 (items).
+/// Field names follow the contract's schema `kaoping.form/1`.
+
+public enum SectionKind: String, Sendable { case functional, administrative, civility, safety, other }
+public enum GroupKind: String, Sendable { case key, routine, dynamic }
+public enum Severity: String, Sendable { case error, warning, info }
+
+public struct Finding: Sendable, Equatable {
+    /// A stable id such as `indicator.points-mismatch`.
+    public var rule: String
+    public var severity: Severity
+    /// An A1 reference, or nil when the finding is about the whole form.
+    public var cell: String?
+    /// Chinese, for the office's staff.
+    public var message: String
+    public init(_ rule: String, _ severity: Severity, _ cell: String?, _ message: String) {
+        self.rule = rule; self.severity = severity; self.cell = cell; self.message = message
+    }
+}
+
+public struct Item: Sendable {
+    public var code: String?
+    public var text: String?
+    public var weight: Double?
+    public var deadline: String?
+    public var leaders: [String] = []
+    public var departments: [String] = []
+    public var persons: [String] = []
+    public var remark: String?
+    public var grade: String?
+    public var score: Double?
+    /// 1-based sheet row.
+    public var row: Int
+    public init(row: Int) { self.row = row }
+}
+
+public struct Indicator: Sendable {
+    public var code: String?
+    public var text: String
+    public var basis: String?
+    public var declaredPoints: Double?
+    public var items: [Item] = []
+    /// The sheet row where the indicator starts and the cell holding its text.
+    public var row: Int
+    public var textCell: String?
+    public var points: Double { items.reduce(0) { $0 + ($1.weight ?? 0) } }
+    public init(code: String?, text: String, basis: String?, declaredPoints: Double?, row: Int, textCell: String?) {
+        self.code = code; self.text = text; self.basis = basis; self.declaredPoints = declaredPoints
+        self.row = row; self.textCell = textCell
+    }
+}
+
+public struct Group: Sendable {
+    public var kind: GroupKind?
+    public var name: String?
+    /// The label as printed, e.g. `科学行政（6分）`.
+    public var label: String?
+    public var declaredPoints: Double?
+    public var indicators: [Indicator] = []
+    public var labelCell: String?
+    public var points: Double { indicators.reduce(0) { $0 + $1.points } }
+    public init(kind: GroupKind?, name: String?, label: String?, declaredPoints: Double?, labelCell: String?) {
+        self.kind = kind; self.name = name; self.label = label; self.declaredPoints = declaredPoints; self.labelCell = labelCell
+    }
+}
+
+public struct Section: Sendable {
+    public var kind: SectionKind
+    public var name: String
+    public var label: String?
+    public var labelCell: String?
+    /// Points in the label (`（68分）`) and in the section's 合计 row, kept apart for the checks.
+    public var labelPoints: Double?
+    public var subtotal: Double?
+    public var subtotalCell: String?
+    public var subtotalRow: Int?
+    public var subtotalFormula: String?
+    public var groups: [Group] = []
+    public var declaredPoints: Double? { labelPoints ?? subtotal }
+    public var points: Double { groups.reduce(0) { $0 + $1.points } }
+    public var items: [Item] { groups.flatMap { $0.indicators.flatMap(\.items) } }
+    public init(kind: SectionKind, name: String, label: String?, labelCell: String?, labelPoints: Double?) {
+        self.kind = kind; self.name = name; self.label = label; self.labelCell = labelCell; self.labelPoints = labelPoints
+    }
+}
+
+/// Where the table's columns are; the writer and the checks use it.
+public struct Layout: Sendable {
+    public var headerTop = 0
+    public var headerRows = 1
+    public var projectColumns = 1
+    /// Role → 1-based column. Roles: project, code, basis, level1, level2, weight, deadline,
+    /// leaders, departments, persons, remark, grade, score.
+    public var columns: [String: Int] = [:]
+    /// Role → the header label as printed.
+    public var labels: [String: String] = [:]
+    public var firstBodyRow = 0
+    public var lastBodyRow = 0
+    public init() {}
+}
+
+public struct Form: Sendable {
+    public var file: String
+    public var sheet: String
+    public var title: String?
+    public var unit: String?
+    public var year: Int?
+    public var date: String?
+    public var sections: [Section] = []
+    public var totalDeclared: Double?
+    public var totalCell: String?
+    public var totalLabel: String?
+    public var findings: [Finding] = []
+    public var layout = Layout()
+    /// Lines printed under the table: signatures, 备注 notes, the score block, as (cell, text).
+    public var trailer: [(cell: String, text: String)] = []
+    public var hasGrades: Bool { layout.columns["grade"] != nil || layout.columns["score"] != nil }
+    public var totalPoints: Double { sections.reduce(0) { $0 + $1.points } }
+    public var items: [Item] { sections.flatMap(\.items) }
+    public init(file: String, sheet: String) { self.file = file; self.sheet = sheet }
+
+    public func section(_ kind: SectionKind) -> Section? { sections.first { $0.kind == kind } }
+}
+
+extension Form {
+    /// The contract's JSON form, schema `kaoping.form/1`.
+    public var json: JSON {
+        func item(_ t: Item) -> JSON {
+            .object([
+                ("code", .str(t.code)), ("text", .str(t.text)), ("weight", .num(t.weight)),
+                ("deadline", .str(t.deadline)),
+                ("leaders", .array(t.leaders.map(JSON.string))),
+                ("departments", .array(t.departments.map(JSON.string))),
+                ("persons", .array(t.persons.map(JSON.string))),
+                ("remark", .str(t.remark)), ("grade", .str(t.grade)), ("score", .num(t.score)),
+                ("row", .int(t.row)),
+            ])
+        }
+        func indicator(_ i: Indicator) -> JSON {
+            .object([
+                ("code", .str(i.code)), ("text", .string(i.text)), ("basis", .str(i.basis)),
+                ("declaredPoints", .num(i.declaredPoints)), ("points", .number(i.points)),
+                ("items", .array(i.items.map(item))),
+            ])
+        }
+        func group(_ g: Group) -> JSON {
+            .object([
+                ("kind", .str(g.kind?.rawValue)), ("name", .str(g.name)),
+                ("declaredPoints", .num(g.declaredPoints)), ("points", .number(g.points)),
+                ("indicators", .array(g.indicators.map(indicator))),
+            ])
+        }
+        func section(_ s: Section) -> JSON {
+            .object([
+                ("kind", .string(s.kind.rawValue)), ("name", .string(s.name)),
+                ("declaredPoints", .num(s.declaredPoints)), ("points", .number(s.points)),
+                ("groups", .array(s.groups.map(group))),
+            ])
+        }
+        return .object([
+            ("schema", .string("kaoping.form/1")),
+            ("source", .object([("file", .string(file)), ("sheet", .string(sheet))])),
+            ("title", .str(title)), ("unit", .str(unit)), ("year", .int(year)), ("date", .str(date)),
+            ("sections", .array(sections.map(section))),
+            ("total", .object([("declaredPoints", .num(totalDeclared)), ("points", .number(totalPoints))])),
+            ("findings", .array(findings.map { f in
+                .object([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)),
+                         ("cell", .str(f.cell)), ("message", .string(f.message))])
+            })),
+        ])
+    }
+}
