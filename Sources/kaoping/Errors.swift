@@ -25,6 +25,12 @@ func describe(_ error: Error) -> String {
         case .notAForm(let f, let s):
             return "\(f): \(s.map { "工作表「\($0)」" } ?? "所有工作表都")不是绩效目标考评表（找不到 序号/一级指标/权重/完成时限 等表头） (not a 考评表)"
         }
+    case let e as TemplateError:
+        switch e {
+        case .directoryNotFound(let dirs): return "找不到模板目录 Templates/（已查找：\(dirs.prefix(3).joined(separator: "、"))…）；可用 --templates DIR 指定 (templates not found)"
+        case .unknown(let n, let all): return "没有名为「\(n)」的模板，现有：\(all.joined(separator: "、")) (no such template)"
+        case .invalid(let f, let r): return "\(f): 模板文件无效：\(r) (invalid template)"
+        }
     case let e as CLIError:
         return e.message
     default:

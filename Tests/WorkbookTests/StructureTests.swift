@@ -75,7 +75,7 @@ final class StructureTests: XLSXTestCase {
                 <Relationship Id="rIdC" Type="\(NS.relType("styles"))" Target="../look/styles.xml"/>
                 """),
             "book/pages/one.xml": sheet,
-            "book/text/strings.xml": sharedStringsXML(["from the moved sst"]),
+            "book/text/strings.xml": sharedStringsXML(["<si><t>from the moved sst</t></si>"]),
             "look/styles.xml": """
                 <styleSheet xmlns="\(NS.main)"><fonts count="2"><font/><font><b/></font></fonts>\
                 <cellXfs count="2"><xf fontId="0"/><xf fontId="1"/></cellXfs></styleSheet>

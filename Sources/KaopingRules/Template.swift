@@ -1,0 +1,140 @@
+import Foundation
+import KaopingModel
+
+/// A year's official layout and rules, read from `Templates/NAME.json` (data, not code).
+public struct Template: Decodable, Sendable {
+    public struct Column: Decodable, Sendable {
+        public var key: String
+        public var label: String
+        public var group: String?
+        public var width: Double
+    }
+    public struct Font: Decodable, Sendable {
+        public var body: String
+        public var bodySize: Double
+        public var title: String
+        public var titleSize: Double
+        public var header: String?
+        public var headerSize: Double?
+    }
+    public struct GroupSpec: Decodable, Sendable {
+        public var kind: String?
+        public var name: String
+        public var label: String?
+        public var points: Double?
+    }
+    public struct FixedItem: Decodable, Sendable {
+        public var code: String?
+        public var group: String?
+        public var text: String
+        public var weight: Double
+    }
+    public struct SectionSpec: Decodable, Sendable {
+        public var kind: String
+        public var name: String
+        public var label: String?
+        public var points: Double
+        public var groups: [GroupSpec]?
+        public var fixedItems: [FixedItem]?
+        public var itemText: String?
+        public var itemCode: String?
+    }
+    public struct Rules: Decodable, Sendable {
+        public var total: Double
+        public var minKeyRoutineIndicators: Int
+        public var dynamicMaxPoints: Double
+        public var dynamicMinItems: Int
+        public var dynamicSingleItemPoints: Double
+        public var functionalForbiddenKeywords: [String]
+    }
+    public struct Composite: Decodable, Sendable {
+        public var target: Double
+        public var leader: Double
+        public var `public`: Double
+    }
+    public struct Scoring: Decodable, Sendable {
+        public var coefficients: [String: Double]
+        public var targetSections: [String]
+        public var composite: Composite
+    }
+
+    public var name: String
+    public var years: [Int]
+    public var titlePattern: String
+    public var unitLinePattern: String?
+    public var headerRows: Int
+    public var projectColumns: Int
+    public var adminHeaderRow: Bool?
+    public var columns: [Column]
+    public var font: Font
+    public var sections: [SectionSpec]
+    public var totalLabel: String
+    public var rules: Rules
+    public var signature: [String]
+    public var notesLabel: String?
+    public var notes: [String]
+    public var scoring: Scoring
+
+    public func section(_ kind: SectionKind) -> SectionSpec? { sections.first { $0.kind == kind.rawValue } }
+}
+
+public enum TemplateError: Error, Equatable {
+    case directoryNotFound(searched: [String])
+    case unknown(name: String, available: [String])
+    case invalid(file: String, reason: String)
+}
+
+/// Finds and loads the templates: `--templates DIR`, `$KAOPING_TEMPLATES`, `./Templates`,
+/// or a `Templates` folder beside or above the executable.
+public struct TemplateStore: Sendable {
+    public let directory: String
+    public let templates: [Template]
+
+    public init(directory explicit: String? = nil) throws {
+        var candidates: [String] = []
+        if let d = explicit { candidates.append(d) }
+        if let env = ProcessInfo.processInfo.environment["KAOPING_TEMPLATES"] { candidates.append(env) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/Templates")
+        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(exe.appendingPathComponent("Templates").path)
+            exe.deleteLastPathComponent()
+        }
+        // The source tree, for tests and for a binary run from its build folder.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates").path)
+        guard let dir = candidates.first(where: { TemplateStore.hasTemplates($0) }) else {
+            throw TemplateError.directoryNotFound(searched: candidates)
+        }
+        directory = dir
+        var out: [Template] = []
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".json") }.sorted() ?? []
+        for f in files {
+            let path = dir + "/" + f
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                out.append(try JSONDecoder().decode(Template.self, from: data))
+            } catch {
+                throw TemplateError.invalid(file: path, reason: "\(error)")
+            }
+        }
+        templates = out
+    }
+
+    static func hasTemplates(_ dir: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.hasSuffix(".json") }
+    }
+
+    public func named(_ name: String) throws -> Template {
+        if let t = templates.first(where: { $0.name == name }) { return t }
+        throw TemplateError.unknown(name: name, available: templates.map(\.name))
+    }
+
+    /// The template of the form's year, else the nearest earlier year's, else the newest.
+    public func forYear(_ year: Int?) -> Template? {
+        let sorted = templates.sorted { ($0.years.max() ?? 0) < ($1.years.max() ?? 0) }
+        guard let year else { return sorted.last }
+        if let t = templates.first(where: { $0.years.contains(year) }) { return t }
+        return sorted.last(where: { ($0.years.min() ?? 0) <= year }) ?? sorted.first
+    }
+}
