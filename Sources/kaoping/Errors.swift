@@ -31,6 +31,12 @@ func describe(_ error: Error) -> String {
         case .unknown(let n, let all): return "没有名为「\(n)」的模板，现有：\(all.joined(separator: "、")) (no such template)"
         case .invalid(let f, let r): return "\(f): 模板文件无效：\(r) (invalid template)"
         }
+    case let e as WriteError:
+        switch e {
+        case .sameAsInput(let p): return "\(p): 输出文件不能与输入文件相同，拒绝覆盖 (refusing to write over an input)"
+        case .libxlsxwriter(let p, let r): return "\(p): 写出失败：\(r) (write failed)"
+        case .rename(let p, let r): return "\(p): 无法落盘：\(r) (rename failed)"
+        }
     case let e as CLIError:
         return e.message
     default:

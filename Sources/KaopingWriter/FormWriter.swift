@@ -1,0 +1,339 @@
+import CXlsxWriter
+import Foundation
+import KaopingModel
+import KaopingRules
+
+/// Writes a form as the office's official, print-ready 考评表 with libxlsxwriter:
+/// the template's columns, merges and print set-up; every total a live formula with its cached value.
+public struct FormWriter {
+    public let template: Template
+    public init(template: Template) { self.template = template }
+
+    /// One planned cell or merged block.
+    struct Block {
+        var top: Int, left: Int, bottom: Int, right: Int
+        var text: String?
+        var number: Double?
+        var formula: String?
+        var style: Style
+    }
+    enum Style { case title, unitLine, date, header, body, bodyCenter, label, number, plain, note }
+
+    public func write(_ form: Form, to path: String, inputs: [String] = []) throws {
+        let plan = layout(form)
+        try writeAtomically(to: path, inputs: inputs) { wb in
+            try render(plan, form: form, workbook: wb)
+        }
+    }
+
+    // MARK: columns
+
+    struct Columns {
+        var keys: [String] = []
+        var labels: [String] = []
+        var groups: [String?] = []
+        var widths: [Double] = []
+        func index(_ key: String) -> Int? { keys.firstIndex(of: key) }
+        var projectCount: Int { keys.filter { $0.hasPrefix("project") }.count }
+    }
+
+    func columns(for form: Form) -> Columns {
+        var c = Columns()
+        for col in template.columns {
+            if col.key == "project2" && template.projectColumns < 2 { continue }
+            c.keys.append(col.key); c.labels.append(col.label); c.groups.append(col.group); c.widths.append(col.width)
+        }
+        if form.hasGrades {
+            c.keys += ["grade", "score"]; c.labels += ["档次", "得分"]; c.groups += [nil, nil]; c.widths += [6, 7]
+        }
+        return c
+    }
+
+    // MARK: layout
+
+    struct Plan {
+        var cols = Columns()
+        var blocks: [Block] = []
+        var rowCount = 0
+        var headerFirst = 0, headerLast = 0
+        var bodyFirst = 0, bodyLast = 0
+    }
+
+    func layout(_ form: Form) -> Plan {
+        var p = Plan()
+        let cols = columns(for: form)
+        p.cols = cols
+        let last = cols.keys.count - 1
+        let pc = cols.projectCount
+        let k = { (key: String) -> Int in cols.index(key) ?? 0 }
+        var r = 0
+        func add(_ top: Int, _ left: Int, _ bottom: Int, _ right: Int, _ text: String?, _ style: Style,
+                 number: Double? = nil, formula: String? = nil) {
+            p.blocks.append(Block(top: top, left: left, bottom: bottom, right: right, text: text, number: number, formula: formula, style: style))
+        }
+        // Title and unit line, with room for the stamp.
+        let unit = form.unit ?? ""
+        let title = form.unit != nil && form.year != nil
+            ? template.titlePattern.replacingOccurrences(of: "{year}", with: String(form.year!)).replacingOccurrences(of: "{unit}", with: unit)
+            : (form.title ?? "绩效目标考评表")
+        add(r, 0, r, last, title, .title); r += 1
+        let unitLine = (template.unitLinePattern ?? "参评单位（盖章）：{unit}").replacingOccurrences(of: "{unit}", with: unit)
+        let split = max(last - 3, 1)
+        add(r, 0, r, split, unitLine, .unitLine)
+        add(r, split + 1, r, last, form.date ?? "　　年　　月　　日", .date); r += 1
+
+        // Header.
+        p.headerFirst = r
+        if template.headerRows >= 2 {
+            var c = 0
+            while c <= last {
+                if let g = cols.groups[c] {
+                    var e = c
+                    while e + 1 <= last && cols.groups[e + 1] == g { e += 1 }
+                    add(r, c, r, e, g, .header)
+                    for i in c...e { add(r + 1, i, r + 1, i, cols.labels[i], .header) }
+                    c = e + 1
+                } else if cols.keys[c].hasPrefix("project") {
+                    add(r, 0, r + 1, pc - 1, cols.labels[c], .header); c = pc
+                } else {
+                    add(r, c, r + 1, c, cols.labels[c], .header); c += 1
+                }
+            }
+            r += 2
+        } else {
+            add(r, 0, r, max(pc - 1, 0), cols.labels[0], .header)
+            for c in pc...last { add(r, c, r, c, cols.labels[c], .header) }
+            r += 1
+        }
+        p.headerLast = r - 1
+        p.bodyFirst = r
+
+        // Body.
+        let wCol = k("weight")
+        let textFirst = k("basis"), textLast = k("level2")
+        var totalRefs: [String] = []
+        for s in form.sections {
+            let sectionTop = r
+            let sectionLabel = s.label ?? template.section(s.kind)?.label ?? s.name
+            let civil = s.kind == .civility || s.kind == .safety
+            for (gi, g) in s.groups.enumerated() {
+                let groupTop = r
+                for ind in g.indicators {
+                    let indTop = r
+                    let oneRow = ind.items.count == 1 && ind.items[0].text == nil
+                    for it in ind.items {
+                        add(r, k("code"), r, k("code"), it.code, .bodyCenter)
+                        if s.kind == .functional || s.kind == .other {
+                            if !oneRow { add(r, k("level2"), r, k("level2"), it.text, .body) }
+                        }
+                        if let w = it.weight { add(r, wCol, r, wCol, nil, .number, number: w) } else { add(r, wCol, r, wCol, nil, .number) }
+                        add(r, k("deadline"), r, k("deadline"), it.deadline, .bodyCenter)
+                        add(r, k("leaders"), r, k("leaders"), it.leaders.joined(separator: "\n"), .bodyCenter)
+                        add(r, k("departments"), r, k("departments"), it.departments.joined(separator: "\n"), .bodyCenter)
+                        add(r, k("persons"), r, k("persons"), it.persons.joined(separator: "\n"), .bodyCenter)
+                        if let rc = cols.index("remark") { add(r, rc, r, rc, it.remark, .body) }
+                        if let gc = cols.index("grade") { add(r, gc, r, gc, it.grade, .bodyCenter) }
+                        if let sc = cols.index("score") { add(r, sc, r, sc, nil, .number, number: it.score) }
+                        r += 1
+                    }
+                    if ind.items.isEmpty { continue }
+                    if s.kind == .functional || s.kind == .other {
+                        add(indTop, textFirst, r - 1, textFirst, ind.basis, .body)
+                        if oneRow {
+                            add(indTop, k("level1"), r - 1, textLast, ind.text, .body)
+                        } else {
+                            add(indTop, k("level1"), r - 1, k("level1"), ind.text, .body)
+                        }
+                    } else {
+                        // 行政能力 and the like: the text spans 文件依据 … 二级指标.
+                        let extra = ind.items.compactMap(\.text)
+                        add(indTop, textFirst, r - 1, textLast, ([ind.text] + extra).joined(separator: "\n"), .body)
+                    }
+                }
+                if r == groupTop { continue }
+                // Group labels: in the second 项目 column, or with the section label in a single one.
+                let gLabel = g.label ?? g.name
+                if civil {
+                    continue
+                } else if pc >= 2 {
+                    add(groupTop, 1, r - 1, 1, gLabel, .label)
+                } else if pc == 1 {
+                    let text = gi == 0 ? [sectionLabel, gLabel].compactMap { $0 }.joined(separator: "\n") : gLabel
+                    add(groupTop, 0, r - 1, 0, text, .label)
+                }
+            }
+            if r == sectionTop { continue }
+            if civil {
+                add(sectionTop, 0, r - 1, max(pc - 1, 0), sectionLabel, .label)
+                totalRefs.append(cellRef(sectionTop, wCol) + (r - 1 > sectionTop ? ":" + cellRef(r - 1, wCol) : ""))
+                continue
+            }
+            if pc >= 2 {
+                // A group-less section (no labels) spans both columns.
+                let hasGroupLabels = s.groups.contains { $0.label != nil || $0.name != nil }
+                add(sectionTop, 0, r - 1, hasGroupLabels ? 0 : 1, sectionLabel, .label)
+            } else if pc == 1, s.groups.first.map({ $0.label == nil && $0.name == nil }) ?? true {
+                p.blocks.removeAll { $0.top == sectionTop && $0.left == 0 && $0.style == .label }
+                add(sectionTop, 0, r - 1, 0, sectionLabel, .label)
+            }
+            // 合计: a live SUM with its cached value.
+            let sum = "=SUM(\(cellRef(sectionTop, wCol)):\(cellRef(r - 1, wCol)))"
+            add(r, 0, r, wCol - 1, "合计", .label)
+            add(r, wCol, r, wCol, nil, .number, number: KText.round(s.points), formula: sum)
+            fillBlank(&p, row: r, from: wCol + 1, to: last)
+            totalRefs.append(cellRef(r, wCol))
+            r += 1
+        }
+        // 绩效目标考评得分.
+        let totalLabel = form.totalLabel.map { _ in template.totalLabel } ?? template.totalLabel
+        add(r, 0, r, wCol - 1, totalLabel, .label)
+        add(r, wCol, r, wCol, nil, .number, number: KText.round(form.totalPoints), formula: "=SUM(\(totalRefs.joined(separator: ",")))")
+        fillBlank(&p, row: r, from: wCol + 1, to: last)
+        p.bodyLast = r
+        r += 2
+
+        // Signatures: what the unit wrote, else the template's blank labels.
+        let signed = form.trailer.map(\.text).filter { t in ["领导", "经办人", "联系电话", "互审", "负责人"].contains { t.contains($0) } }
+        let sigLines = signed.isEmpty ? (template.signature.isEmpty ? [] : [template.signature.joined(separator: "　　　　　")]) : signed
+        for line in sigLines { add(r, 0, r, last, line, .plain); r += 1 }
+        // 备注 notes: the template's for the year.
+        if !template.notes.isEmpty {
+            add(r, 0, r, last, template.notesLabel ?? "备注：", .note); r += 1
+            for n in template.notes { add(r, 0, r, last, n, .note); r += 1 }
+        }
+        // Score block, recomputed live when the form carries 档次 / 得分.
+        if form.hasGrades, let gc = cols.index("grade"), let sc = cols.index("score") {
+            r += 1
+            let a = p.bodyFirst, b = p.bodyLast - 1
+            let scoreRange = "\(cellRef(a, sc)):\(cellRef(b, sc))"
+            let gradeRange = "$\(colName(gc))$\(a + 1):$\(colName(gc))$\(b + 1)"
+            let totalScore = form.items.compactMap(\.score).reduce(0, +)
+            add(r, 1, r, 1, "总分", .header)
+            add(r, 2, r, 2, nil, .number, number: KText.round(totalScore), formula: "=SUM(\(scoreRange))")
+            add(r, 3, r, 3, "档次", .header); add(r, 4, r, 4, "个数", .header)
+            var rows: [(String, Double, String)] = []
+            var sr = p.bodyFirst
+            for s in form.sections {
+                let n = s.groups.reduce(0) { $0 + $1.indicators.reduce(0) { $0 + $1.items.count } }
+                let sectionScore = s.items.compactMap(\.score).reduce(0, +)
+                rows.append((s.name, sectionScore, "=SUM(\(cellRef(sr, sc)):\(cellRef(sr + n - 1, sc)))"))
+                sr += n + ((s.kind == .functional || s.kind == .administrative || s.kind == .other) ? 1 : 0)
+            }
+            let grades = ["A+", "A", "A-", "B+", "B", "C"]
+            for i in 0..<max(rows.count, grades.count) {
+                let rr = r + 1 + i
+                if i < rows.count {
+                    add(rr, 1, rr, 1, rows[i].0, .bodyCenter)
+                    add(rr, 2, rr, 2, nil, .number, number: KText.round(rows[i].1), formula: rows[i].2)
+                }
+                if i < grades.count {
+                    let count = Double(form.items.filter { $0.grade == grades[i] }.count)
+                    add(rr, 3, rr, 3, grades[i], .bodyCenter)
+                    add(rr, 4, rr, 4, nil, .number, number: count, formula: "=COUNTIF(\(gradeRange),\"\(grades[i])\")")
+                }
+            }
+            r += 1 + max(rows.count, grades.count)
+        }
+        p.rowCount = r
+        return p
+    }
+
+    func fillBlank(_ p: inout Plan, row: Int, from: Int, to: Int) {
+        guard from <= to else { return }
+        for c in from...to { p.blocks.append(Block(top: row, left: c, bottom: row, right: c, text: nil, style: .body)) }
+    }
+
+    func colName(_ c: Int) -> String { CellRef.letters(c + 1) }
+    func cellRef(_ r: Int, _ c: Int) -> String { colName(c) + String(r + 1) }
+
+    // MARK: row heights
+
+    /// Heights that show every cell's text whole, merged cells included: single-row blocks first,
+    /// then tall merged blocks spread their shortfall over the rows they span.
+    func rowHeights(_ plan: Plan) -> [Double] {
+        let body = template.font.bodySize
+        var h = Array(repeating: TextMetrics.height(lines: 1, fontSize: body), count: plan.rowCount)
+        func need(_ b: Block) -> Double {
+            guard let t = b.text, !t.isEmpty else { return 0 }
+            let size: Double
+            switch b.style {
+            case .title: size = template.font.titleSize
+            case .header: size = template.font.headerSize ?? body
+            default: size = body
+            }
+            let width = plan.cols.widths[b.left...b.right].reduce(0, +)
+            return TextMetrics.height(lines: TextMetrics.lines(t, width: width, fontSize: size), fontSize: size)
+        }
+        for b in plan.blocks where b.top == b.bottom { h[b.top] = max(h[b.top], need(b)) }
+        for b in plan.blocks where b.top != b.bottom {
+            let have = h[b.top...b.bottom].reduce(0, +)
+            let want = need(b)
+            if want > have {
+                let add = (want - have) / Double(b.bottom - b.top + 1)
+                for r in b.top...b.bottom { h[r] += add }
+            }
+        }
+        if plan.rowCount > 1 { h[1] = max(h[1], 36) } // room for the stamp
+        return h.map { min($0, 409) } // Excel's limit per row
+    }
+
+    // MARK: render
+
+    func render(_ plan: Plan, form: Form, workbook wb: UnsafeMutablePointer<lxw_workbook>) throws {
+        let ws = workbook_add_worksheet(wb, String((form.unit ?? "考评表").prefix(31)).replacingOccurrences(of: "/", with: "-"))!
+        let f = template.font
+        func fmt(_ font: String, _ size: Double, bold: Bool = false, border: Bool = true, align: lxw_format_alignments = LXW_ALIGN_CENTER, wrap: Bool = true) -> UnsafeMutablePointer<lxw_format> {
+            let x = workbook_add_format(wb)!
+            format_set_font_name(x, font)
+            format_set_font_size(x, size)
+            if bold { format_set_bold(x) }
+            if border { format_set_border(x, UInt8(LXW_BORDER_THIN.rawValue)) }
+            format_set_align(x, UInt8(align.rawValue))
+            format_set_align(x, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+            if wrap { format_set_text_wrap(x) }
+            return x
+        }
+        let styles: [Style: UnsafeMutablePointer<lxw_format>] = [
+            .title: fmt(f.title, f.titleSize, bold: true, border: false),
+            .unitLine: fmt(f.body, f.bodySize + 2, border: false, align: LXW_ALIGN_LEFT),
+            .date: fmt(f.body, f.bodySize + 2, border: false, align: LXW_ALIGN_RIGHT),
+            .header: fmt(f.header ?? f.body, f.headerSize ?? f.bodySize, bold: true),
+            .body: fmt(f.body, f.bodySize, align: LXW_ALIGN_LEFT),
+            .bodyCenter: fmt(f.body, f.bodySize),
+            .label: fmt(f.body, f.bodySize, bold: true),
+            .number: fmt(f.body, f.bodySize),
+            .plain: fmt(f.body, f.bodySize + 1, border: false, align: LXW_ALIGN_LEFT),
+            .note: fmt(f.body, f.bodySize, border: false, align: LXW_ALIGN_LEFT),
+        ]
+        for (i, w) in plan.cols.widths.enumerated() {
+            worksheet_set_column(ws, lxw_col_t(i), lxw_col_t(i), w, nil)
+        }
+        for (r, h) in rowHeights(plan).enumerated() { worksheet_set_row(ws, lxw_row_t(r), h, nil) }
+        for b in plan.blocks {
+            let st = styles[b.style]!
+            if b.top != b.bottom || b.left != b.right {
+                worksheet_merge_range(ws, lxw_row_t(b.top), lxw_col_t(b.left), lxw_row_t(b.bottom), lxw_col_t(b.right), "", st)
+            }
+            let row = lxw_row_t(b.top), col = lxw_col_t(b.left)
+            if let fo = b.formula {
+                worksheet_write_formula_num(ws, row, col, fo, st, b.number ?? 0)
+            } else if let n = b.number {
+                worksheet_write_number(ws, row, col, n, st)
+            } else if let t = b.text, !t.isEmpty {
+                worksheet_write_string(ws, row, col, t, st)
+            } else {
+                worksheet_write_blank(ws, row, col, st)
+            }
+        }
+        // Print: A4 landscape, one page wide, header rows on every page, page numbers.
+        worksheet_set_landscape(ws)
+        worksheet_set_paper(ws, 9)
+        worksheet_fit_to_pages(ws, 1, 0)
+        worksheet_repeat_rows(ws, lxw_row_t(plan.headerFirst), lxw_row_t(plan.headerLast))
+        worksheet_center_horizontally(ws)
+        worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6)
+        worksheet_set_footer(ws, "&C第 &P 页 共 &N 页")
+        worksheet_gridlines(ws, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
+        worksheet_print_area(ws, 0, 0, lxw_row_t(max(plan.rowCount - 1, 0)), lxw_col_t(plan.cols.keys.count - 1))
+    }
+}
