@@ -51,9 +51,9 @@ final class SheetHandler: XMLHandler {
     func startElement(_ name: XMLName, _ a: XMLAttributes) throws {
         if name.is("c") {
             if !inRow { try openRow(nil, hidden: false, height: nil) }
-            if let r = a.pointer("r"), let rc = CellRef.parse(Substring(String(cString: r))) {
-                cellRow = rc.row; cellCol = rc.col
-                if cellRow != row.index { cellRow = row.index } // a cell ref naming another row: the row wins
+            if let r = a.pointer("r"), let c = SheetHandler.column(of: r) {
+                // The row wins over a cell ref naming another row; only the column is read.
+                cellRow = row.index; cellCol = c
             } else {
                 cellRow = row.index; cellCol = lastCol + 1
             }
@@ -61,13 +61,14 @@ final class SheetHandler: XMLHandler {
             cellStyle = a.int("s") ?? 0
             cellType = .number
             if let t = a.pointer("t") {
-                switch String(cString: t) {
-                case "s": cellType = .shared
-                case "inlineStr": cellType = .inline
-                case "str": cellType = .str
-                case "b": cellType = .bool
-                case "e": cellType = .error
-                case "d": cellType = .date
+                // Compared byte by byte: this runs for every cell.
+                switch (t[0], t[1]) {
+                case (0x73, 0): cellType = .shared                       // "s"
+                case (0x69, _): cellType = .inline                       // "inlineStr"
+                case (0x73, 0x74): cellType = .str                      // "str"
+                case (0x62, 0): cellType = .bool                         // "b"
+                case (0x65, 0): cellType = .error                        // "e"
+                case (0x64, 0): cellType = .date                         // "d"
                 default: cellType = .number
                 }
             }
@@ -111,6 +112,21 @@ final class SheetHandler: XMLHandler {
         } else if name.is("dimension") {
             meta.declaredDimension = a["ref"]
         }
+    }
+
+    /// The column of an A1 reference straight from the attribute bytes; nil when malformed.
+    @inline(__always) static func column(of p: UnsafePointer<CChar>) -> Int? {
+        var i = 0, col = 0
+        if p[i] == 0x24 { i += 1 } // $
+        while true {
+            let ch = UInt8(bitPattern: p[i])
+            if ch >= 65 && ch <= 90 { col = col * 26 + Int(ch - 64) } else if ch >= 97 && ch <= 122 { col = col * 26 + Int(ch - 96) } else { break }
+            i += 1
+            if col > 16_384 { return nil }
+        }
+        if p[i] == 0x24 { i += 1 }
+        guard col > 0, p[i] >= 0x30, p[i] <= 0x39 else { return nil }
+        return col
     }
 
     private func openRow(_ r: Int?, hidden: Bool, height: Double?) throws {
@@ -181,8 +197,8 @@ final class SheetHandler: XMLHandler {
         if hasV {
             switch cellType {
             case .shared:
-                let raw = value.string.trimmingCharacters(in: .whitespaces)
-                guard let i = Int(raw), i >= 0, i < strings.count else {
+                guard let i = value.integer, i >= 0, i < strings.count else {
+                    let raw = value.string
                     throw XLSXError.damagedPart(file: file, part: part, line: 0,
                                                 reason: "cell \(CellRef.format(row: cellRow, col: cellCol)) names shared string \(raw), which does not exist")
                 }
@@ -197,8 +213,10 @@ final class SheetHandler: XMLHandler {
             case .date:
                 v = .date(value.string)
             case .number:
-                let s = value.string.trimmingCharacters(in: .whitespaces)
-                if let d = Double(s) { v = .number(d) } else if !s.isEmpty { v = .string(s) } // keep, never drop
+                if let d = value.double { v = .number(d) } else {
+                    let s = value.string.trimmingCharacters(in: .whitespaces)
+                    if !s.isEmpty { v = .string(s) } // keep, never drop
+                }
             }
         }
         if v == nil && f == nil { return }
