@@ -234,7 +234,7 @@ struct Mapping {
             form.totalDeclared = weightValue(r)
             form.totalCell = weightCell(r)?.ref
             form.totalLabel = labelText.first { $0.contains("考评得分") || $0 == "总计" }
-            own.forEach { take($0) }
+            takeSummaryRow(r, own)
             form.layout.lastBodyRow = r
             inTrailer = true
             return
@@ -248,7 +248,7 @@ struct Mapping {
                 form.sections[i].subtotalRow = r
                 form.sections[i].subtotalFormula = weightCell(r)?.formula
             }
-            own.forEach { take($0) }
+            takeSummaryRow(r, own)
             // A project label that starts on this row still counts (e.g. a group label drawn into 合计).
             readLabels(r)
             form.layout.lastBodyRow = r
@@ -260,8 +260,21 @@ struct Mapping {
             return
         }
         readLabels(r)
+        // A row with nothing in the table's own columns (only a 项目 label, or a stray note
+        // beside the table) is no item; a stray cell stays unconsumed and is reported.
+        let firstCol = (projectCols.last ?? (left - 1)) + 1
+        guard own.contains(where: { $0.col >= firstCol && $0.col <= right }) else { return }
         readBody(r)
         form.layout.lastBodyRow = r
+    }
+
+    /// A 合计 or total row: its label cells, the weight and the score are the model's;
+    /// anything else written on it is left to be reported.
+    mutating func takeSummaryRow(_ r: Int, _ own: [Cell]) {
+        let w = col["weight"] ?? Int.max
+        for c in own where c.col < w { take(c) }
+        take(weightCell(r))
+        if let sc = col["score"] { take(grid.visibleCell(r, sc)) }
     }
 
     static let trailerStarts = ["单位主要领导", "主要领导", "经办人", "联系电话", "绩效同组互审", "备注:", "备注：", "总分", "填表人"]

@@ -57,7 +57,7 @@ public enum TextMetrics {
 
     /// Lines a wrapped cell needs in a column of `width` units.
     public static func lines(_ text: String, width: Double, fontSize: Double) -> Int {
-        let usable = max(width - 1.0, 1.0) / 1.06 // a little slack: fonts differ between Excel, WPS and LibreOffice
+        let usable = max(width - 1.0, 1.0) / 1.12 // a little slack: fonts differ between Excel, WPS and LibreOffice
         var n = 0
         for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let w = TextMetrics.width(para, fontSize: fontSize)
