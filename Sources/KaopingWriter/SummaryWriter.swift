@@ -26,8 +26,12 @@ public struct SummaryJob {
         self.inputs = inputs; self.output = output; self.ratingsFile = ratingsFile; self.store = store; self.template = template
     }
 
-    /// The files the job reads: directories expanded, OUT itself left out of directory listings.
-    public var files: [String] { summaryInputs(inputs, excluding: output) }
+    /// The files the job reads: directories expanded. OUT is left out of a folder's listing only
+    /// when it is an earlier summary (re-running into the same folder); any other OUT among the
+    /// inputs is refused by `run`.
+    public var files: [String] {
+        summaryInputs(inputs, excluding: SummaryWriter.isSummary(output) ? output : nil)
+    }
 
     /// - Parameters:
     ///   - describe: one line for a person per unreadable file.
@@ -93,10 +97,25 @@ public enum SummaryWriter {
         return h
     }
 
+    /// True when the file is a workbook this writer made (sheets 汇总 … 问题清单).
+    public static func isSummary(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path), let wb = try? Workbook(path: path) else { return false }
+        let names = wb.sheets.map(\.name)
+        return names.first == "汇总" && names.contains("问题清单")
+    }
+
     /// Writes to a temporary file beside OUT, then renames it over OUT; never leaves a partial file.
     public static func write(_ summary: Summary, to output: String) throws {
         let url = URL(fileURLWithPath: output)
         let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw SummaryError.writeFailed(file: output, reason: "目录 \(dir) 不存在")
+        }
+        guard access(dir, W_OK) == 0 else { throw SummaryError.writeFailed(file: output, reason: "目录 \(dir) 不可写") }
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), isDir.boolValue {
+            throw SummaryError.writeFailed(file: output, reason: "这是一个目录")
+        }
         let tmp = dir + "/.~kaoping-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent
         do {
             try build(summary, path: tmp)
@@ -182,11 +201,14 @@ public enum SummaryWriter {
             str(ws, r, rankCol + 1, u.file, fmt.text)
         }
         worksheet_set_column(ws, 0, 0, 22, nil)
-        worksheet_set_column(ws, 1, lxw_col_t(rankCol), 11, nil)
+        worksheet_set_column(ws, 1, 1, 8, nil)
+        worksheet_set_column(ws, 2, lxw_col_t(rankCol), 12, nil)
         worksheet_set_column(ws, lxw_col_t(gradeCol), lxw_col_t(gradeCol + gradeOrder.count), 6, nil)
         worksheet_set_column(ws, lxw_col_t(rankCol + 1), lxw_col_t(rankCol + 1), 36, nil)
         worksheet_set_row(ws, 0, 30, nil)
         table(ws, lastRow: last, lastCol: headers.count - 1, freezeCols: 1, title: "绩效目标考评得分汇总")
+        // The 文件 column is for the screen; the printed table stops at 名次.
+        worksheet_print_area(ws, 0, 0, lxw_row_t(max(last, 1)), lxw_col_t(rankCol))
 
         // 图表: 目标考核得分 by unit.
         let chart = workbook_add_chart(wb, UInt8(LXW_CHART_COLUMN.rawValue))!

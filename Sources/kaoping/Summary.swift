@@ -28,20 +28,19 @@ struct SummaryCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: pad)).utf8))
             lastWidth = line.count
         }
-        var failures: [String] = []
         let summary: Summary
         do {
             summary = try job.run(describe: describe) { i, n, file, outcome in
                 if tty {
-                    if let outcome, outcome.hasPrefix("跳过") { failures.append("\(file): \(outcome)") }
                     bar(outcome == nil ? i : i + 1, n, file)
-                } else if let outcome {
+                } else if var outcome {
+                    // describe(error) already names the file.
+                    outcome = outcome.replacingOccurrences(of: "跳过：\(file): ", with: "跳过：")
                     stderr("kaoping: [\(i + 1)/\(n)] \(file): \(outcome)")
                 }
             }
         } catch {
             if tty && lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-            for f in failures { stderr("kaoping: " + f) }
             switch error {
             case SummaryError.outputIsInput(let o):
                 stderr("kaoping: \(o): 输出文件与输入文件相同，拒绝覆盖 (refused: OUT is an input)")
@@ -59,12 +58,11 @@ struct SummaryCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-        for f in failures { stderr("kaoping: " + f) }
         let evaluated = summary.units.filter(\.score.evaluated).count
         stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(output)")
         if !summary.skipped.isEmpty {
             stderr("kaoping: 跳过 \(summary.skipped.count) 个文件：")
-            for s in summary.skipped { stderr("  \(s.file): \(s.reason)") }
+            for s in summary.skipped { stderr("  " + (s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
             throw ExitCode(1)
         }
     }
