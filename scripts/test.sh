@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, runs every test.
+# The test command: installs what is missing, builds, runs every test, then the integration
+# check of written sheets with LibreOffice and openpyxl (which it installs when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh debug
-swift test 2>&1
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+swift test --skip-build 2>&1
+scripts/integration.sh .build/debug/kaoping

@@ -16,6 +16,10 @@ public func writeAtomically(to path: String, inputs: [String] = [], _ body: (Uns
         throw WriteError.sameAsInput(path: path)
     }
     let dir = (target as NSString).deletingLastPathComponent
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
+        throw WriteError.libxlsxwriter(path: path, reason: "directory \(dir) does not exist")
+    }
     let tmp = dir + "/.\((target as NSString).lastPathComponent).\(getpid()).tmp"
     guard let wb = workbook_new(tmp) else {
         throw WriteError.libxlsxwriter(path: path, reason: "cannot create \(tmp)")

@@ -100,7 +100,7 @@ final class ChecksTests: XCTestCase {
     /// Writes and checks a form with a named template.
     func check(_ t: TForm, _ L: TLayout = TLayout(), template: String = "2019", name: String = #function) throws -> (Form, Placed) {
         let file = path(name.filter { $0.isLetter || $0.isNumber } + "-\(UUID().uuidString.prefix(6))")
-        let p = try FormWriter.write(t, layout: L, to: file)
+        let p = try TFormWriter.write(t, layout: L, to: file)
         return (try Read.checked(file, template: template), p)
     }
 

@@ -4,7 +4,7 @@ import KaopingWriter
 import XCTest
 
 // Test workbooks written with libxlsxwriter: a thin cell writer (XBook/XSheet, 1-based rows and
-// columns like the reader) and a 考评表 builder (TForm + TLayout → FormWriter → Placed).
+// columns like the reader) and a 考评表 builder (TForm + TLayout → TFormWriter → Placed).
 
 /// The repository root, found from this file's path.
 enum Repo {
@@ -215,7 +215,7 @@ struct Placed {
     var lastCol: Int { col["persons"]! }
 }
 
-enum FormWriter {
+enum TFormWriter {
     static let roles = ["code", "basis", "level1", "level2", "weight", "deadline", "leaders", "departments", "persons"]
     static let defaultLabels: [String: String] = [
         "project": "项目", "code": "序号", "basis": "文件依据", "level1": "一级指标", "level2": "二级指标",

@@ -188,7 +188,7 @@ final class MapperTests: XCTestCase {
     }
 
     func testStandardMergedForm() throws {
-        let p = try FormWriter.write(.standard(), to: path())
+        let p = try TFormWriter.write(.standard(), to: path())
         let form = try Read.form(path())
         assertStandardContent(form, p)
         XCTAssertEqual(form.layout.columns["code"], 2)
@@ -210,7 +210,7 @@ final class MapperTests: XCTestCase {
             t.sections[0].groups[0].indicators[k].items[1].persons = nil
         }
         var L = TLayout(); L.merges = false
-        let p = try FormWriter.write(t, layout: L, to: path())
+        let p = try TFormWriter.write(t, layout: L, to: path())
         let form = try Read.form(path())
         let inds = form.sections.first?.groups.flatMap(\.indicators) ?? []
         XCTAssertEqual(inds.map(\.code), ["1-1", "1-2"])
@@ -234,7 +234,7 @@ final class MapperTests: XCTestCase {
         var t = TForm.standard()
         t.sections[0].groups[0].indicators[1].items[0].persons = nil
         var L = TLayout(); L.merges = false
-        let p = try FormWriter.write(t, layout: L, to: path())
+        let p = try TFormWriter.write(t, layout: L, to: path())
         let form = try Read.form(path())
         XCTAssertEqual(form.item("1-2-1")?.persons, [])
         XCTAssertEqual(form.item("1-2-2")?.persons, ["吴工"])
@@ -245,7 +245,7 @@ final class MapperTests: XCTestCase {
     // (b) The header pasted again mid-table.
     func testHeaderRepeatedMidTableIsSkipped() throws {
         var L = TLayout(); L.repeatHeaderBefore = ["1-2-1", "4-3"]
-        let p = try FormWriter.write(.standard(), layout: L, to: path())
+        let p = try TFormWriter.write(.standard(), layout: L, to: path())
         XCTAssertEqual(p.headerRows.count, 3)
         let form = try Read.form(path())
         assertStandardContent(form, p)
@@ -263,7 +263,7 @@ final class MapperTests: XCTestCase {
         var L = TLayout()
         L.sheetName = "考评表"; L.leadingSheets = ["通讯录"]
         L.originRow = 5; L.originCol = 3
-        let p = try FormWriter.write(.standard(), layout: L, to: path())
+        let p = try TFormWriter.write(.standard(), layout: L, to: path())
         XCTAssertEqual(p.headerRows, [5])
         XCTAssertEqual(p.col["project"], 3)
         let form = try Read.form(path())
@@ -300,7 +300,7 @@ final class MapperTests: XCTestCase {
             ]),
         ]))
         var L = TLayout(); L.combinedLabels = true
-        let p = try FormWriter.write(t, layout: L, to: path())
+        let p = try TFormWriter.write(t, layout: L, to: path())
         XCTAssertNotNil(p.labelCells["职能工作目标（80分）\n重点工作目标"])
         let form = try Read.form(path())
         XCTAssertEqual(form.sections.map(\.kind), [.functional, .administrative])
@@ -328,7 +328,7 @@ final class MapperTests: XCTestCase {
             TIndicator(basis: nil, text: "依法行政第2项。", items: [TItem(code: "5-2", text: nil, weight: .num(5))]),
         ]))
         var L = TLayout(); L.headerRows = 2; L.projectColumns = 2
-        let p = try FormWriter.write(t, layout: L, to: path())
+        let p = try TFormWriter.write(t, layout: L, to: path())
         let form = try Read.form(path())
         XCTAssertEqual(form.layout.headerRows, 2)
         XCTAssertEqual(form.layout.projectColumns, 2)
@@ -357,7 +357,7 @@ final class MapperTests: XCTestCase {
 
     func testTwoRowHeaderRepeatedMidTableIsSkipped() throws {
         var L = TLayout(); L.headerRows = 2; L.projectColumns = 2; L.repeatHeaderBefore = ["1-2-1", "4-2"]
-        let p = try FormWriter.write(.standard(), layout: L, to: path())
+        let p = try TFormWriter.write(.standard(), layout: L, to: path())
         XCTAssertEqual(p.headerRows.count, 3)
         let form = try Read.form(path())
         assertStandardContent(form, p)
@@ -367,7 +367,7 @@ final class MapperTests: XCTestCase {
 
     // (f) Hidden rows and a hidden column are read and said.
     func testHiddenRowsAndColumnAreReadAndReported() throws {
-        let p = try FormWriter.write(.standard(), to: path()) { s, p in
+        let p = try TFormWriter.write(.standard(), to: path()) { s, p in
             s.hideRow(p.row["1-1-2"]!)
             s.hideRow(p.row["4-2"]!)
             s.hideColumn(p.col["basis"]!)
@@ -393,7 +393,7 @@ final class MapperTests: XCTestCase {
         t.sections[0].groups[0].indicators[1].items[0].weight = .text("２")
         t.sections[0].groups[0].indicators[1].items[1].weight = .num(2)
         t.sections[0].label = "职能工作目标（7.5分）"
-        let p = try FormWriter.write(t, to: path())
+        let p = try TFormWriter.write(t, to: path())
         let form = try Read.form(path())
         XCTAssertEqual(form.section(.functional)?.items.map(\.weight), [2, 1.5, 2, 2])
         XCTAssertEqual(form.indicator("1-1")?.points, 3.5)
@@ -409,7 +409,7 @@ final class MapperTests: XCTestCase {
     func testUnparsableWeightIsAnError() throws {
         var t = TForm.standard()
         t.sections[0].groups[0].indicators[0].items[1].weight = .text("二十")
-        let p = try FormWriter.write(t, to: path())
+        let p = try TFormWriter.write(t, to: path())
         let form = try Read.form(path())
         XCTAssertNil(form.item("1-1-2")?.weight)
         XCTAssertEqual(form.cells("weight.unparsable"), [p.ref("weight", code: "1-1-2")])
@@ -427,7 +427,7 @@ final class MapperTests: XCTestCase {
         items[1].leaders = "王五\n赵六"
         items[1].departments = "建设科\n\n园林科"
         t.sections[0].groups[0].indicators[0].items = items
-        _ = try FormWriter.write(t, to: path())
+        _ = try TFormWriter.write(t, to: path())
         let form = try Read.form(path())
         XCTAssertEqual(form.item("1-1-1")?.persons, ["李昀"])
         XCTAssertEqual(form.item("1-1-1")?.leaders, ["刘滨"])
@@ -440,7 +440,7 @@ final class MapperTests: XCTestCase {
     // (j) Nothing lost: a stray note inside the table is named.
     func testStrayNoteInsideTableIsReported() throws {
         var noteCell = ""
-        _ = try FormWriter.write(.standard(), to: path()) { s, p in
+        _ = try TFormWriter.write(.standard(), to: path()) { s, p in
             // Right of 责任人, on an item row: no column role.
             let r = p.row["1-2-1"]!
             s.str(r, p.lastCol + 1, "此项待定")
@@ -457,7 +457,7 @@ final class MapperTests: XCTestCase {
 
     func testStrayNoteOnSubtotalRowIsReported() throws {
         var noteCell = ""
-        _ = try FormWriter.write(.standard(), to: path()) { s, p in
+        _ = try TFormWriter.write(.standard(), to: path()) { s, p in
             // The 行政能力 合计 row: its 完成时限 cell has no role on a 合计 row.
             let r = p.subtotalRows[1]
             s.str(r, p.col["deadline"]!, "见附件")
@@ -470,7 +470,7 @@ final class MapperTests: XCTestCase {
     func testStrayNoteOnSpacerRowIsReportedAndMakesNoItem() throws {
         var L = TLayout(); L.spacerBefore = ["1-2-1"]
         var noteCell = ""
-        let p = try FormWriter.write(.standard(), layout: L, to: path()) { s, p in
+        let p = try TFormWriter.write(.standard(), layout: L, to: path()) { s, p in
             let r = p.spacerRows[0]
             s.str(r, p.lastCol + 1, "注：本页续上")
             noteCell = CellRef.format(row: r, col: p.lastCol + 1)
@@ -484,7 +484,7 @@ final class MapperTests: XCTestCase {
 
     func testBlankSpacerRowInsideSectionChangesNothing() throws {
         var L = TLayout(); L.spacerBefore = ["1-2-1", "4-3"]
-        let p = try FormWriter.write(.standard(), layout: L, to: path())
+        let p = try TFormWriter.write(.standard(), layout: L, to: path())
         let form = try Read.form(path())
         assertStandardContent(form, p)
     }
@@ -493,7 +493,7 @@ final class MapperTests: XCTestCase {
     /// (the label row holds nothing else): no indicator, no item for that row.
     func testLabelOnARowOfItsOwnMakesNoItem() throws {
         var L = TLayout(); L.spacerBefore = ["1-1-1", "4-1"]
-        let p = try FormWriter.write(.standard(), layout: L, to: path())
+        let p = try TFormWriter.write(.standard(), layout: L, to: path())
         XCTAssertEqual(p.labelCells["职能工作目标（80分）"], "A4")
         XCTAssertEqual(p.labelCells["行政能力目标（20分）"], "A\(p.spacerRows[1])")
         let form = try Read.form(path())
