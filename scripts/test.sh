@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh debug
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
-swift test --skip-build 2>&1
+swift test --skip-build --disable-swift-testing 2>&1
 scripts/integration.sh .build/debug/kaoping
