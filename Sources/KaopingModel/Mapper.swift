@@ -187,6 +187,9 @@ struct Mapping {
             form.year = year
             if form.unit == nil { form.unit = unit }
         }
+        if form.year == nil, let d = form.date, let y = Int(d.prefix(4)), (2000...2100).contains(y) {
+            form.year = y  // a title without its year: the date's year
+        }
     }
 
     static func date(in s: String) -> String? {
@@ -284,7 +287,10 @@ struct Mapping {
             take(c)
             guard let t = text(c) else { continue }
             form.trailer.append((c.ref, t))
-            if form.date == nil, let d = Mapping.date(in: t), KText.squeeze(t).count <= 16 { form.date = d }
+            if form.date == nil, let d = Mapping.date(in: t), KText.squeeze(t).count <= 16 {
+                form.date = d
+                if form.year == nil, let y = Int(d.prefix(4)), (2000...2100).contains(y) { form.year = y }
+            }
         }
     }
 
@@ -336,9 +342,18 @@ struct Mapping {
                         else if lg != nil, ls == nil { openGroup(lg, label: line, cell: anchor.ref); handled = true }
                     }
                 }
-                if !handled { openGroup(g, label: t, cell: anchor.ref) }
+                if !handled {
+                    // One line holding both (`职能工作目标（68分）重点工作目标`): both are opened.
+                    openSection(s!, label: t, cell: anchor.ref)
+                    openGroup(g, label: Mapping.standardGroupNames[g!]!, cell: anchor.ref)
+                }
             } else if let s {
                 openSection(s, label: t, cell: anchor.ref)
+            } else if g == nil, form.sections.last?.kind == .functional {
+                // 职能 groups are 重点/常规/动态; anything else there is a fragment of a label cut
+                // by a page break (`常` + `规 工 作 目 标`) or a stray note: said, not made a group.
+                form.findings.append(Finding("label.unrecognized", .warning, anchor.ref,
+                    "项目栏「\(t)」不是可识别的分组名称（重点/常规/动态工作目标），已忽略"))
             } else {
                 openGroup(g, label: t, cell: anchor.ref)
             }
@@ -366,7 +381,8 @@ struct Mapping {
             }
             return
         }
-        var s = Section(kind: kind, name: name.isEmpty ? Mapping.defaultName(kind) : name,
+        let plain = name.isEmpty || Mapping.classify(name).group != nil
+        var s = Section(kind: kind, name: plain ? Mapping.defaultName(kind) : name,
                         label: label, labelCell: cell, labelPoints: points)
         if kind != .functional && kind != .administrative {
             s.groups.append(Group(kind: nil, name: nil, label: nil, declaredPoints: nil, labelCell: nil))

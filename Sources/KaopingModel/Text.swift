@@ -112,6 +112,7 @@ public enum KText {
         var t = squeeze(halfWidth(s))
         t = t.replacingOccurrences(of: "—", with: "-").replacingOccurrences(of: "－", with: "-")
             .replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "_", with: "-")
+        while let l = t.last, ".、,，。".contains(l) { t.removeLast() } // `1-1-1.`, `4-1、`
         guard !t.isEmpty, t.count <= 24 else { return nil }
         let segs = t.split(separator: "-", omittingEmptySubsequences: false)
         guard segs.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }

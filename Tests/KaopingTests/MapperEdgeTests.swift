@@ -1,0 +1,77 @@
+import Foundation
+import KaopingWriter
+import XCTest
+
+// Variants DOMAIN.md describes that the fixtures lack: labels cut by page breaks, section and
+// group on one line, a title without its year, codes with trailing punctuation.
+
+final class MapperEdgeTests: XCTestCase {
+    var dir = ""
+    override func setUpWithError() throws { dir = try Scratch.directory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    func path(_ name: String = #function) -> String { dir + "/" + name.filter { $0.isLetter || $0.isNumber } + ".xlsx" }
+
+    /// The standard form with a 常规 group of one indicator added after 重点.
+    func withRoutine() -> TForm {
+        var f = TForm.standard()
+        f.sections[0].label = "职能工作目标（84分）"
+        f.sections[0].groups.append(TGroup(label: "常规工作目标", indicators: [
+            TIndicator(basis: "三定方案", text: "做好日常监管工作。（4分）", items: [
+                TItem(code: "2-1-1", text: "开展日常巡查。", weight: .num(2)),
+                TItem(code: "2-1-2", text: "办理群众投诉。", weight: .num(2)),
+            ])]))
+        return f
+    }
+
+    func testLabelCutByAPageBreakIsNoGroup() throws {
+        // Unmerged labels: '常' at 2-1-1 and '规 工 作 目 标' at 2-1-2 (a label split over two pages).
+        var layout = TLayout(); layout.merges = false; layout.projectColumns = 2
+        let p = try TFormWriter.write(withRoutine(), layout: layout, to: path()) { s, p in
+            s.str(p.row["2-1-1"]!, 2, "常规工作目标")
+            s.str(p.row["2-1-2"]!, 2, "规 工 作 目 标")
+        }
+        let form = try Read.form(path())
+        let f = try XCTUnwrap(form.section(.functional))
+        XCTAssertEqual(f.groups.map(\.name), ["重点工作目标", "常规工作目标"])
+        XCTAssertEqual(f.groups.map(\.kind), [.key, .routine])
+        XCTAssertEqual(f.groups[1].indicators.first?.items.count, 2)
+        XCTAssertEqual(form.cells("label.unrecognized"), [CellRef.format(row: p.row["2-1-2"]!, col: 2)])
+        XCTAssertTrue(form.findings("cell.unmapped").isEmpty, form.findingsSummary)
+    }
+
+    func testSectionAndGroupOnOneLineAreBothOpened() throws {
+        var layout = TLayout(); layout.projectColumns = 1
+        let p = try TFormWriter.write(.standard(), layout: layout, to: path()) { s, p in
+            s.merge(p.row["1-1-1"]!, 1, p.row["1-2-2"]!, 1, "职能工作目标（80分）重点工作目标")
+        }
+        let form = try Read.form(path())
+        let f = try XCTUnwrap(form.section(.functional))
+        XCTAssertEqual(f.name, "职能工作目标")
+        XCTAssertEqual(f.labelPoints, 80)
+        XCTAssertEqual(f.groups.map(\.kind), [.key])
+        XCTAssertEqual(f.groups.first?.name, "重点工作目标")
+        XCTAssertEqual(f.items.count, 4)
+        XCTAssertNotNil(p.row["1-1-1"])
+    }
+
+    func testYearFromTheDateWhenTheTitleHasNone() throws {
+        var form = TForm.standard()
+        form.title = "泉州市测试局绩效目标考评表"
+        try TFormWriter.write(form, to: path()) { s, p in s.str(p.titleRow + 1, 8, "2024年7月25日") }
+        let read = try Read.form(path())
+        XCTAssertEqual(read.date, "2024年7月25日")
+        XCTAssertEqual(read.year, 2024)
+        XCTAssertEqual(read.unit, "泉州市测试局")
+    }
+
+    func testCodesWithTrailingPunctuationAndFullWidthDashes() throws {
+        var form = TForm.standard()
+        form.sections[0].groups[0].indicators[0].items[0].code = "1-1-1."
+        form.sections[0].groups[0].indicators[0].items[1].code = "1－1－2"
+        form.sections[1].groups[0].indicators[0].items[0].code = "4-1、"
+        try TFormWriter.write(form, to: path())
+        let read = try Read.form(path())
+        XCTAssertEqual(read.items.prefix(5).map(\.code), ["1-1-1", "1-1-2", "1-2-1", "1-2-2", "4-1"])
+        XCTAssertTrue(read.findings("code.invalid").isEmpty, read.findingsSummary)
+    }
+}
