@@ -116,24 +116,17 @@ public enum SummaryWriter {
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), isDir.boolValue {
             throw SummaryError.writeFailed(file: output, reason: "这是一个目录")
         }
-        let tmp = dir + "/.~kaoping-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent
         do {
-            try build(summary, path: tmp)
-        } catch {
-            unlink(tmp)
-            throw error
-        }
-        if rename(tmp, output) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw SummaryError.writeFailed(file: output, reason: reason)
+            try writeAtomically(to: output) { wb in try build(summary, workbook: wb) }
+        } catch let e as WriteError {
+            switch e {
+            case .sameAsInput(let p): throw SummaryError.writeFailed(file: p, reason: "不能覆盖输入文件")
+            case .libxlsxwriter(_, let r), .rename(_, let r): throw SummaryError.writeFailed(file: output, reason: r)
+            }
         }
     }
 
-    static func build(_ s: Summary, path: String) throws {
-        guard let wb = workbook_new(path) else { throw SummaryError.writeFailed(file: path, reason: "workbook_new failed") }
-        var closed = false
-        defer { if !closed { _ = workbook_close(wb) } }
+    static func build(_ s: Summary, workbook wb: UnsafeMutablePointer<lxw_workbook>) throws {
         let fmt = Formats(wb)
 
         // 汇总
@@ -278,12 +271,6 @@ public enum SummaryWriter {
         worksheet_set_column(issues, 3, 4, 9, nil)
         worksheet_set_column(issues, 5, 5, 80, nil)
         table(issues, lastRow: max(s.issues.count, 1), lastCol: ih.count - 1, freezeCols: 0, title: "问题清单")
-
-        closed = true
-        let err = workbook_close(wb)
-        if err != LXW_NO_ERROR {
-            throw SummaryError.writeFailed(file: path, reason: String(cString: lxw_strerror(err)))
-        }
     }
 
     /// A number for a formula: `0.6`, `1`.

@@ -10,7 +10,9 @@ public enum WriteError: Error, Equatable {
 
 /// Writes a workbook to a temporary file beside `path`, then renames it into place:
 /// the output appears whole or not at all, and never over one of `inputs`.
-public func writeAtomically(to path: String, inputs: [String] = [], _ body: (UnsafeMutablePointer<lxw_workbook>) throws -> Void) throws {
+/// `constantMemory` flushes rows as they are written (rows must then come in order).
+public func writeAtomically(to path: String, inputs: [String] = [], constantMemory: Bool = false,
+                            _ body: (UnsafeMutablePointer<lxw_workbook>) throws -> Void) throws {
     let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     for i in inputs where URL(fileURLWithPath: i).standardizedFileURL.resolvingSymlinksInPath().path == target {
         throw WriteError.sameAsInput(path: path)
@@ -21,7 +23,16 @@ public func writeAtomically(to path: String, inputs: [String] = [], _ body: (Uns
         throw WriteError.libxlsxwriter(path: path, reason: "directory \(dir) does not exist")
     }
     let tmp = dir + "/.\((target as NSString).lastPathComponent).\(getpid()).tmp"
-    guard let wb = workbook_new(tmp) else {
+    // Try the temporary file first: libxlsxwriter only finds out at close, and says so on stderr.
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else {
+        throw WriteError.libxlsxwriter(path: path, reason: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
+    }
+    close(fd)
+    var opt = lxw_workbook_options()
+    opt.constant_memory = constantMemory ? 1 : 0
+    guard let wb = workbook_new_opt(tmp, &opt) else {
+        unlink(tmp)
         throw WriteError.libxlsxwriter(path: path, reason: "cannot create \(tmp)")
     }
     do {

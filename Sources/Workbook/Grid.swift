@@ -16,6 +16,8 @@ public struct Grid: Sendable {
     public let maxCol: Int
 
     @inline(__always) static func key(_ r: Int, _ c: Int) -> Int { r << 15 | c }
+    /// How many merged positions one grid expands in all (a real sheet has a few thousand).
+    static let mergeBudget = 2_000_000
 
     public init(name: String, state: SheetState = .visible, cells: [Cell], meta: SheetMeta,
                 hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = []) {
@@ -32,9 +34,14 @@ public struct Grid: Sendable {
             index[Grid.key(c.row, c.col)] = i   // a duplicate position: the later cell wins, as in Excel
             mr = max(mr, c.row); mc = max(mc, c.col)
         }
+        // Merges far outside the data (or absurdly large) are not expanded cell by cell, and all
+        // of them together expand at most `Grid.mergeBudget` positions: thousands of overlapping
+        // 100,000-cell merges would otherwise take minutes (a hostile sheet, not a real one).
+        var budget = Grid.mergeBudget
         for (i, m) in merges.enumerated() {
-            // Merges far outside the data (or absurdly large) are not expanded cell by cell.
-            guard m.rowCount * m.colCount <= 100_000 else { continue }
+            let area = m.rowCount * m.colCount
+            guard area <= 100_000, area <= budget else { continue }
+            budget -= area
             for r in m.top...m.bottom {
                 for c in m.left...m.right where mergeOf[Grid.key(r, c)] == nil { mergeOf[Grid.key(r, c)] = i }
             }

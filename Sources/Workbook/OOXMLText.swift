@@ -3,7 +3,7 @@ import Foundation
 enum OOXMLText {
     /// Decodes `_xHHHH_` escapes (`_x000D_` for CR, `_x005F_` for a literal underscore).
     static func unescape(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        guard hasEscapeMark(s) else { return s }
         var out = ""
         out.reserveCapacity(s.count)
         let u = Array(s.unicodeScalars)
@@ -28,13 +28,34 @@ enum OOXMLText {
     }
 }
 
+extension OOXMLText {
+    /// Whether the bytes hold `_x`: the cheap test before the scalar-by-scalar decoding
+    /// (a Foundation substring search here cost a tenth of reading a big sheet).
+    @inline(__always) static func hasEscapeMark(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            guard b.count >= 7 else { return false } // `_xHHHH_` is 7 bytes
+            var i = 0
+            let last = b.count - 1
+            while i < last {
+                if b[i] == 0x5F && b[i + 1] == 0x78 { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+}
+
 /// Collects character data into a byte buffer with a length limit.
 struct TextBuffer {
     var bytes: [UInt8] = []
     var overflow = false
     let limit: Int
     init(limit: Int) { self.limit = limit; bytes.reserveCapacity(256) }
-    mutating func reset() { bytes.removeAll(keepingCapacity: true); overflow = false }
+    mutating func reset() {
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        overflow = false
+    }
     mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
         if bytes.count + b.count > limit { overflow = true; return }
         bytes.append(contentsOf: b)
@@ -52,9 +73,42 @@ struct TextBuffer {
         return any ? v : nil
     }
 
+    /// Powers of ten that a Double holds exactly.
+    static let exactPowers: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// The common plain decimal (`-123.45`: optional sign, at most 15 digits, no exponent, no
+    /// blanks) without strtod. With at most 15 digits the digits are an exact integer below 2^53
+    /// and 10^k is exact, so the one division is correctly rounded: the same Double strtod gives.
+    /// Anything else is nil, for strtod to decide.
+    @inline(__always) static func exactDecimal(_ bytes: [UInt8]) -> Double? {
+        bytes.withUnsafeBufferPointer { b -> Double? in
+            var i = 0, negative = false
+            if b[0] == 0x2D { negative = true; i = 1 } else if b[0] == 0x2B { i = 1 }
+            var mantissa: UInt64 = 0, digits = 0, fraction = 0, dot = false
+            while i < b.count {
+                let c = b[i]
+                if c >= 0x30 && c <= 0x39 {
+                    mantissa = mantissa &* 10 &+ UInt64(c &- 0x30)
+                    digits += 1
+                    if dot { fraction += 1 }
+                } else if c == 0x2E && !dot {
+                    dot = true
+                } else {
+                    return nil
+                }
+                i += 1
+            }
+            guard digits > 0, digits <= 15 else { return nil }
+            var d = Double(mantissa)
+            if fraction > 0 { d /= exactPowers[fraction] }
+            return negative ? -d : d
+        }
+    }
+
     /// The bytes as a number, parsed in place; nil unless the whole text is one number.
     var double: Double? {
         guard !bytes.isEmpty, bytes.count < 64 else { return nil }
+        if let d = TextBuffer.exactDecimal(bytes) { return d }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buf -> Double? in
             for (i, b) in bytes.enumerated() { buf[i] = CChar(bitPattern: b) }
             buf[bytes.count] = 0

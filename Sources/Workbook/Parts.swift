@@ -3,9 +3,23 @@ import XLSXCore
 /// `_rels/*.rels`: relationship id → (type, target part).
 struct Relationships {
     struct Rel { var id: String; var type: String; var target: String; var external: Bool }
-    var rels: [Rel] = []
+    var rels: [Rel] = [] { didSet { ids = [:] } }
+    /// Id → first relationship with it, built by `index()` once the part is read: a workbook of
+    /// many sheets looked each up with a linear scan (100,000 sheets took minutes).
+    private var ids: [String: Int] = [:]
 
-    func byId(_ id: String) -> Rel? { rels.first { $0.id == id } }
+    func byId(_ id: String) -> Rel? {
+        if ids.isEmpty { return rels.first { $0.id == id } }
+        return ids[id].map { rels[$0] }
+    }
+
+    /// Builds the id index once all relationships are read.
+    mutating func index() {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(rels.count)
+        for (i, r) in rels.enumerated() where d[r.id] == nil { d[r.id] = i }
+        ids = d
+    }
     /// Matches on the type's last segment, so Transitional and Strict URIs both work.
     func byType(_ suffix: String) -> Rel? { rels.first { $0.type.hasSuffix("/" + suffix) } }
 
@@ -54,7 +68,9 @@ struct Relationships {
         }
         let h = H()
         try XMLStream.parse(zip, part: relsPart, handler: h)
-        return h.out
+        var out = h.out
+        out.index()
+        return out
     }
 }
 

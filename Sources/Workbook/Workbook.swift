@@ -11,6 +11,8 @@ public struct SheetInfo: Sendable {
 
 /// A generic XLSX workbook: sheets, shared strings and formats. Knows nothing of 考评表.
 public final class Workbook {
+    /// Most sheets one workbook may list (Excel's practical ceiling is far lower for real work).
+    public static let maxSheets = 4096
     public let path: String
     public let sheets: [SheetInfo]
     public let date1904: Bool
@@ -38,6 +40,10 @@ public final class Workbook {
         let h = WorkbookPartHandler()
         try XMLStream.parse(zip, part: wbPart, handler: h)
         date1904 = h.date1904
+        // Each sheet may be read in turn while looking for a form: bound how many there can be.
+        guard h.sheets.count <= Workbook.maxSheets else {
+            throw XLSXError.limitExceeded(file: path, part: wbPart, what: "more than \(Workbook.maxSheets) sheets")
+        }
         var infos: [SheetInfo] = []
         for (i, e) in h.sheets.enumerated() {
             var part: String? = wbRels.byId(e.relId).map { Relationships.resolve($0.target, from: wbPart) }
@@ -90,8 +96,12 @@ public final class Workbook {
     /// Streams the rows of a sheet; only the current row is held. Returns merges, widths and the like.
     @discardableResult
     public func streamRows(_ sheet: SheetInfo, _ body: @escaping (Row) throws -> Void) throws -> SheetMeta {
-        let h = SheetHandler(strings: try sharedStrings(), file: path, part: sheet.part, limits: limits, onRow: body)
-        try XMLStream.parse(zip, part: sheet.part, handler: h)
+        // A big sheet starts inflating on its own thread while the shared strings are read.
+        let pre = _strings == nil ? zip.prefetch(sheet.part) : nil
+        let strings: [String]
+        do { strings = try sharedStrings() } catch { pre?.finish(); throw error }
+        let h = SheetHandler(strings: strings, file: path, part: sheet.part, limits: limits, onRow: body)
+        try XMLStream.parse(zip, part: sheet.part, prefetched: pre ?? zip.prefetch(sheet.part), handler: h)
         return h.meta
     }
 

@@ -87,9 +87,22 @@ public final class ZipArchive {
 
     public func has(_ part: String) -> Bool { index[ZipArchive.key(part)] != nil }
 
-    /// Streams a part's inflated bytes to `body` in chunks, enforcing size and ratio limits.
-    public func read(_ part: String, chunk: Int = 1 << 16,
-                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// The inflated size the zip directory declares for a part, when it declares one.
+    public func declaredSize(_ part: String) -> Int64? {
+        guard let i = index[ZipArchive.key(part)] else { return nil }
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        guard zip_stat_index(handle, i, 0, &st) == 0, st.valid & UInt64(ZIP_STAT_SIZE) != 0 else { return nil }
+        return Int64(clamping: st.size)
+    }
+
+    /// Starts inflating a big part on a thread of its own (see `PartPrefetch`); nil for a small one.
+    public func prefetch(_ part: String) -> PartPrefetch? {
+        PartPrefetch.start(path: path, part: part, declaredSize: declaredSize(part), limits: limits)
+    }
+
+    /// Opens a part for streamed, size-checked inflation into buffers the caller owns.
+    public func open(_ part: String) throws -> PartStream {
         guard let i = index[ZipArchive.key(part)] else {
             throw XLSXError.missingPart(file: path, part: part)
         }
@@ -107,28 +120,19 @@ public final class ZipArchive {
             let msg = String(cString: zip_strerror(handle))
             throw XLSXError.damagedPart(file: path, part: part, line: 0, reason: msg)
         }
-        defer { zip_fclose(zf) }
+        return PartStream(archive: self, file: zf, part: part, compressed: compressed)
+    }
+
+    /// Streams a part's inflated bytes to `body` in chunks, enforcing size and ratio limits.
+    public func read(_ part: String, chunk: Int = 1 << 16,
+                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let stream = try open(part)
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
         defer { buf.deallocate() }
-        var total: Int64 = 0
         while true {
-            let n = zip_fread(zf, buf, UInt64(chunk))
-            if n < 0 {
-                let msg = String(cString: zip_file_strerror(zf))
-                throw XLSXError.damagedPart(file: path, part: part, line: 0, reason: msg)
-            }
+            let n = try stream.read(into: buf, count: chunk)
             if n == 0 { break }
-            total += n
-            if total > limits.maxPartBytes {
-                throw XLSXError.partTooLarge(file: path, part: part,
-                                             reason: "inflates past the limit of \(limits.maxPartBytes) bytes")
-            }
-            if total > limits.ratioFloorBytes, compressed > 0,
-               Double(total) / Double(compressed) > limits.maxRatio {
-                throw XLSXError.partTooLarge(file: path, part: part,
-                                             reason: "inflates at a ratio over \(Int(limits.maxRatio)):1")
-            }
-            try body(UnsafeBufferPointer(start: buf, count: Int(n)))
+            try body(UnsafeBufferPointer(start: buf, count: n))
         }
     }
 
@@ -137,5 +141,43 @@ public final class ZipArchive {
         var out: [UInt8] = []
         try read(part) { out.append(contentsOf: $0) }
         return out
+    }
+}
+
+/// One part being inflated: `read(into:count:)` fills a caller's buffer and enforces the
+/// archive's size and ratio limits on the running total. The archive must outlive it.
+public final class PartStream {
+    let archive: ZipArchive
+    let part: String
+    private let zf: OpaquePointer
+    private let compressed: Int64
+    private var total: Int64 = 0
+
+    init(archive: ZipArchive, file: OpaquePointer, part: String, compressed: Int64) {
+        self.archive = archive; self.zf = file; self.part = part; self.compressed = compressed
+    }
+
+    deinit { zip_fclose(zf) }
+
+    /// Inflates up to `count` bytes into `buf`; 0 at the end of the part.
+    public func read(into buf: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        let n = zip_fread(zf, buf, UInt64(count))
+        if n < 0 {
+            let msg = String(cString: zip_file_strerror(zf))
+            throw XLSXError.damagedPart(file: archive.path, part: part, line: 0, reason: msg)
+        }
+        if n == 0 { return 0 }
+        total += n
+        let limits = archive.limits
+        if total > limits.maxPartBytes {
+            throw XLSXError.partTooLarge(file: archive.path, part: part,
+                                         reason: "inflates past the limit of \(limits.maxPartBytes) bytes")
+        }
+        if total > limits.ratioFloorBytes, compressed > 0,
+           Double(total) / Double(compressed) > limits.maxRatio {
+            throw XLSXError.partTooLarge(file: archive.path, part: part,
+                                         reason: "inflates at a ratio over \(Int(limits.maxRatio)):1")
+        }
+        return Int(n)
     }
 }

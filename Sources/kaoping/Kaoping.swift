@@ -7,7 +7,7 @@ struct Kaoping: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaoping",
         abstract: "绩效目标考评表: read, check, fix and summarise performance-target evaluation sheets.",
-        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, Cells.self])
+        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, Cells.self, BenchWrite.self])
 }
 
 /// Prints a person's one-line error to stderr and exits 2, the contract's code for unreadable input.
@@ -75,32 +75,39 @@ struct Cells: ParsableCommand {
 
     /// The `--count` mode: the same reading as the listing, without formatting a line per cell.
     func runCount(_ wb: Workbook, _ info: SheetInfo) throws {
-        var byType: [Int] = [0, 0, 0, 0, 0, 0] // n s b e d f(ormula only)
-        var formulas = 0, hiddenRows = 0, rows = 0, textBytes = 0
+        /// The counts, in a class whose fields skip the dynamic exclusivity checks a captured
+        /// `var` would get on every cell.
+        final class Tally {
+            @exclusivity(unchecked) var n = 0, s = 0, b = 0, e = 0, d = 0, f = 0
+            @exclusivity(unchecked) var formulas = 0, hiddenRows = 0, rows = 0, textBytes = 0
+        }
+        let t = Tally()
         let meta = try wb.streamRows(info) { row in
-            rows += 1
-            if row.hidden { hiddenRows += 1 }
+            t.rows += 1
+            if row.hidden { t.hiddenRows += 1 }
             for c in row.cells where !c.isEmpty {
-                if c.formula != nil { formulas += 1 }
+                if c.formula != nil { t.formulas += 1 }
                 switch c.value {
-                case .number?: byType[0] += 1
-                case .string(let s)?: byType[1] += 1; textBytes &+= s.utf8.count
-                case .bool?: byType[2] += 1
-                case .error?: byType[3] += 1
-                case .date?: byType[4] += 1
-                case nil: byType[5] += 1
+                case .number?: t.n += 1
+                case .string(let s)?: t.s += 1; t.textBytes &+= s.utf8.count
+                case .bool?: t.b += 1
+                case .error?: t.e += 1
+                case .date?: t.d += 1
+                case nil: t.f += 1
                 }
             }
         }
         let out = Output()
         out.line("# sheet\t\(info.name)\t\(info.state.rawValue)")
-        out.line("cells\t\(byType.reduce(0, +))")
-        for (code, n) in zip(["n", "s", "b", "e", "d", "f"], byType) where n > 0 { out.line("\(code)\t\(n)") }
-        out.line("formulas\t\(formulas)")
-        out.line("string-bytes\t\(textBytes)")
-        out.line("rows\t\(rows)")
+        out.line("cells\t\(t.n + t.s + t.b + t.e + t.d + t.f)")
+        for (code, n) in [("n", t.n), ("s", t.s), ("b", t.b), ("e", t.e), ("d", t.d), ("f", t.f)] where n > 0 {
+            out.line("\(code)\t\(n)")
+        }
+        out.line("formulas\t\(t.formulas)")
+        out.line("string-bytes\t\(t.textBytes)")
+        out.line("rows\t\(t.rows)")
         out.line("merges\t\(meta.merges.count)")
-        out.line("hidden-rows\t\(hiddenRows)")
+        out.line("hidden-rows\t\(t.hiddenRows)")
         out.line("hidden-cols\t\(meta.hiddenCols.count)")
         out.flush()
     }
