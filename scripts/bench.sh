@@ -25,7 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "bench: building release ($B)" >&2
-swift build -c release --scratch-path "$B" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+swift build -c release --static-swift-stdlib --scratch-path "$B" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
 test -x "$B/release/kaoping" || { echo "bench: build failed" >&2; exit 1; }
 gcc -O2 -o "$B/floor" bench/floor.c $(pkg-config --cflags --libs libzip expat)
 gcc -O2 -o "$B/write" bench/write.c $(pkg-config --cflags --libs xlsxwriter)

@@ -27,64 +27,69 @@ public indirect enum JSON: Equatable {
     public static func int(_ i: Int?) -> JSON { i.map { JSON.number(Double($0)) } ?? .null }
 
     public func serialized(pretty: Bool = true) -> String {
-        var out = ""
+        // Bytes, not String appends: forms are written often (inspect, check --json).
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         write(&out, indent: pretty ? 0 : -1)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(_ out: inout String, indent: Int) {
+    private func write(_ out: inout [UInt8], indent: Int) {
         let nl = indent >= 0
-        func pad(_ n: Int) -> String { nl ? String(repeating: "  ", count: n) : "" }
+        func pad(_ n: Int) { if nl { out.append(10); for _ in 0..<(2 * n) { out.append(32) } } }
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
         case .number(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else if d.isFinite {
-                out += String(d)
-            } else { out += "null" }
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)).utf8 } else if d.isFinite {
+                out += String(d).utf8
+            } else { out += "null".utf8 }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
-                if nl { out += "\n" + pad(indent + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                pad(indent + 1)
                 v.write(&out, indent: nl ? indent + 1 : -1)
             }
-            if nl { out += "\n" + pad(indent) }
-            out += "]"
+            pad(indent)
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{"
+            if o.isEmpty { out += "{}".utf8; return }
+            out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in o.enumerated() {
-                if i > 0 { out += "," }
-                if nl { out += "\n" + pad(indent + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                pad(indent + 1)
                 JSON.quote(k, into: &out)
-                out += nl ? ": " : ":"
+                out += (nl ? ": " : ":").utf8
                 v.write(&out, indent: nl ? indent + 1 : -1)
             }
-            if nl { out += "\n" + pad(indent) }
-            out += "}"
+            pad(indent)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, UInt8(ascii: "n")]
+            case 13: out += [92, UInt8(ascii: "r")]
+            case 9: out += [92, UInt8(ascii: "t")]
+            case 0..<0x20: out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b) // UTF-8 passes through unchanged
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -50,7 +50,8 @@ public struct FormMapper {
     static func isHeaderRow(_ cells: [Cell]) -> Bool {
         var seen = Set<String>()
         for c in cells {
-            guard case .string(let s)? = c.value else { continue }
+            // Header labels are short; a long text is never one (and is not folded).
+            guard case .string(let s)? = c.value, s.utf8.count <= 48 else { continue }
             let t = KText.squeeze(KText.halfWidth(s))
             if let r = roles[t] { seen.insert(r) } else if groupHeaders.contains(t) { seen.insert(t) }
         }
@@ -164,14 +165,14 @@ struct Mapping {
                 guard let t = text(c) else { continue }
                 take(c)
                 let sq = KText.squeeze(KText.halfWidth(t))
-                if sq.contains("参评单位") {
+                if sq.has("参评单位") {
                     if let i = t.firstIndex(where: { $0 == "：" || $0 == ":" }) {
                         let u = KText.trim(String(t[t.index(after: i)...]))
                         if !u.isEmpty { form.unit = u }
                     }
                 } else if let d = Mapping.date(in: t), form.date == nil, sq.count <= 16 {
                     form.date = d
-                } else if sq.contains("考评表") {
+                } else if sq.has("考评表") {
                     var title = t
                     for p in ["附件：", "附件:", "附件"] where title.hasPrefix(p) {
                         title = KText.trim(String(title.dropFirst(p.count)))
@@ -193,6 +194,10 @@ struct Mapping {
     }
 
     static func date(in s: String) -> String? {
+        // A date has at least four digits in a row; most cells do not, and skip the regex.
+        var run = 0, seen = false
+        for b in s.utf8 { if b >= 0x30 && b <= 0x39 { run += 1; if run >= 4 { seen = true; break } } else { run = 0 } }
+        guard seen || s.utf8.contains(0xEF) else { return nil }
         let t = KText.squeeze(KText.halfWidth(s))
         let patterns = [#"\d{4}年\d{1,2}月\d{1,2}日"#, #"\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}"#]
         for p in patterns {
@@ -223,8 +228,8 @@ struct Mapping {
     mutating func readRow(_ r: Int) {
         let own = grid.row(r).filter { !$0.isEmpty }
         if own.isEmpty { return }
-        let texts = own.compactMap { text($0) }
-        let squeezed = texts.map { KText.squeeze(KText.halfWidth($0)) }
+        // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
+        let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
 
         if inTrailer { readTrailer(own); return }
         if FormMapper.isHeaderRow(own) {
@@ -232,11 +237,11 @@ struct Mapping {
             return
         }
         let labelCells = own.filter { $0.col < (col["weight"] ?? Int.max) }
-        let labelText = labelCells.compactMap { text($0) }.map { KText.squeeze(KText.halfWidth($0)) }
-        if labelText.contains(where: { $0.contains("考评得分") || $0 == "总计" }) {
+        let labelText = labelCells.compactMap { text($0) }.map { Mapping.labelKey($0) }
+        if labelText.contains(where: { $0.has("考评得分") || $0 == "总计" }) {
             form.totalDeclared = weightValue(r)
             form.totalCell = weightCell(r)?.ref
-            form.totalLabel = labelText.first { $0.contains("考评得分") || $0 == "总计" }
+            form.totalLabel = labelText.first { $0.has("考评得分") || $0 == "总计" }
             takeSummaryRow(r, own)
             form.layout.lastBodyRow = r
             inTrailer = true
@@ -280,6 +285,11 @@ struct Mapping {
         if let sc = col["score"] { take(grid.visibleCell(r, sc)) }
     }
 
+    /// A cell's text folded for label tests, from its first 40 characters only.
+    static func labelKey(_ t: String) -> String {
+        KText.squeeze(KText.halfWidth(t.count > 40 ? String(t.prefix(40)) : t))
+    }
+
     static let trailerStarts = ["单位主要领导", "主要领导", "经办人", "联系电话", "绩效同组互审", "备注:", "备注：", "总分", "填表人"]
 
     mutating func readTrailer(_ own: [Cell]) {
@@ -310,12 +320,12 @@ struct Mapping {
 
     static func classify(_ squeezed: String) -> (section: SectionKind?, group: GroupKind?) {
         var s: SectionKind? = nil
-        if squeezed.contains("职能") { s = .functional }
-        else if squeezed.contains("行政能力") { s = .administrative }
-        else if squeezed.contains("精神文明") || squeezed.contains("文明创建") { s = .civility }
-        else if squeezed.contains("平安") { s = .safety }
+        if squeezed.has("职能") { s = .functional }
+        else if squeezed.has("行政能力") { s = .administrative }
+        else if squeezed.has("精神文明") || squeezed.has("文明创建") { s = .civility }
+        else if squeezed.has("平安") { s = .safety }
         var g: GroupKind? = nil
-        if squeezed.contains("重点") { g = .key } else if squeezed.contains("常规") { g = .routine } else if squeezed.contains("动态") { g = .dynamic }
+        if squeezed.has("重点") { g = .key } else if squeezed.has("常规") { g = .routine } else if squeezed.has("动态") { g = .dynamic }
         return (s, g)
     }
 
@@ -640,7 +650,7 @@ struct Mapping {
         for c in grid.cells {
             if case .error(let e)? = c.value {
                 form.findings.append(Finding("cell.error-value", .error, c.ref, "单元格 \(c.ref) 显示错误值 \(e)\(c.formula.map { "（公式 =\($0)）" } ?? "")"))
-            } else if let f = c.formula, f.contains("#REF!") {
+            } else if let f = c.formula, f.has("#REF!") {
                 form.findings.append(Finding("cell.error-value", .error, c.ref, "单元格 \(c.ref) 的公式引用已失效：=\(f)"))
             }
         }

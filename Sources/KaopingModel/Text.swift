@@ -4,26 +4,53 @@ import Foundation
 public enum KText {
     /// Full-width ASCII (`２`, `．`, `（`) folded to half-width; the ideographic space to a space.
     public static func halfWidth(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if u.value >= 0xFF01 && u.value <= 0xFF5E, let h = Unicode.Scalar(u.value - 0xFEE0) {
-                out.append(h)
-            } else if u.value == 0x3000 {
-                out.append(" ")
-            } else {
-                out.append(u)
+        // Full-width ASCII is EF BC 81…EF BD 9E in UTF-8 (U+FF01…U+FF5E), the ideographic space
+        // E3 80 80. Rewritten byte by byte: Chinese text nearly always has some (，（）).
+        let u = Array(s.utf8)
+        guard u.contains(where: { $0 == 0xEF || $0 == 0xE3 }) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        var i = 0
+        while i < u.count {
+            let b = u[i]
+            if b == 0xEF, i + 2 < u.count, u[i + 1] == 0xBC || u[i + 1] == 0xBD {
+                let scalar = 0xF000 | (UInt32(u[i + 1] & 0x3F) << 6) | UInt32(u[i + 2] & 0x3F)
+                if scalar >= 0xFF01 && scalar <= 0xFF5E {
+                    out.append(UInt8(scalar - 0xFEE0)); i += 3; continue
+                }
+            } else if b == 0xE3, i + 2 < u.count, u[i + 1] == 0x80, u[i + 2] == 0x80 {
+                out.append(0x20); i += 3; continue
             }
+            out.append(b); i += 1
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The text with every kind of white space removed (labels are printed with wrap spaces).
     public static func squeeze(_ s: String) -> String {
-        String(s.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "\u{200B}" }.map(Character.init))
+        guard s.unicodeScalars.contains(where: isSpace) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars where !isSpace(u) { out.append(u) }
+        return String(out)
     }
 
     public static func trim(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{200B}\u{3000}")))
+        let u = s.unicodeScalars
+        guard let first = u.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = u.lastIndex(where: { !isSpace($0) })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+        return String(u[first...last])
+    }
+
+    /// White space as units type it, including the ideographic space and zero-width space.
+    @inline(__always) static func isSpace(_ u: Unicode.Scalar) -> Bool {
+        if u.value < 0x80 { return u.value == 0x20 || (u.value >= 0x09 && u.value <= 0x0D) }
+        // Unicode's White_Space set above ASCII, plus the zero-width space and BOM; listed, because
+        // a property look-up per CJK character is slow.
+        switch u.value {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
+        default: return false
+        }
     }
 
     /// A number as units write it: `2`, `1.5分`, `２`, ` 1.5 `. Nil when it is not one.
@@ -120,4 +147,25 @@ public enum KText {
     }
 
     public static func round(_ d: Double) -> Double { (d * 1_000_000).rounded() / 1_000_000 }
+}
+
+extension String {
+    /// Substring test on the UTF-8 bytes; Foundation's `contains` goes through NSString and is
+    /// many times slower on the mapper's hot path.
+    public func has(_ needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        var hay = self, nee = needle
+        return hay.withUTF8 { h in
+            nee.withUTF8 { n in
+                guard h.count >= n.count else { return false }
+                let first = n[0], last = h.count - n.count
+                var i = 0
+                while i <= last {
+                    if h[i] == first && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
 }

@@ -70,7 +70,7 @@ public struct Checker {
                     if let d = ind.declaredPoints, !Checker.same(d, ind.points) {
                         add("indicator.points", .error, ind.textCell, "一级指标\(ind.code.map { " \($0)" } ?? "")标注 \(Checker.fmt(d)) 分，但其二级指标权重合计为 \(Checker.fmt(ind.points)) 分")
                     }
-                    let indicatorTopic = rules.functionalForbiddenKeywords.contains { ind.text.contains($0) }
+                    let indicatorTopic = rules.functionalForbiddenKeywords.contains { ind.text.has($0) }
                     for (n, it) in ind.items.enumerated() {
                         let where_ = it.code ?? "第 \(it.row) 行"
                         if it.weight == nil {
@@ -116,7 +116,7 @@ public struct Checker {
                         // Said once per indicator when its 一级 text names the topic, else per item.
                         if s.kind == .functional, n == 0 || !indicatorTopic {
                             let hit = n == 0 && indicatorTopic ? ind.text : (it.text ?? "")
-                            if let kw = rules.functionalForbiddenKeywords.first(where: { hit.contains($0) }) {
+                            if let kw = rules.functionalForbiddenKeywords.first(where: { hit.has($0) }) {
                                 add("functional.admin-topic", .warning, n == 0 && indicatorTopic ? ind.textCell : ref("level2", it.row),
                                     "\(n == 0 && indicatorTopic ? "一级指标 \(ind.code ?? "")" : where_) 涉及“\(kw)”，此类内容属于行政能力目标，不应列入职能工作目标")
                             }

@@ -10,7 +10,7 @@ public struct Pipeline {
     public func read(_ file: String, sheet: String? = nil, template name: String? = nil) throws -> (Form, Template?) {
         let wb = try Workbook(path: file)
         var form = try FormMapper.map(workbook: wb, sheet: sheet)
-        let template = try name.map { try store.named($0) } ?? store.forYear(form.year)
+        let template = try name.map { try store.named($0) } ?? (try store.forYear(form.year))
         if let template {
             form.findings += Checker(template: template).check(form)
         }

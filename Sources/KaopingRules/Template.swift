@@ -88,7 +88,6 @@ public enum TemplateError: Error, Equatable {
 /// or a `Templates` folder beside or above the executable.
 public struct TemplateStore: Sendable {
     public let directory: String
-    public let templates: [Template]
 
     public init(directory explicit: String? = nil) throws {
         var candidates: [String] = []
@@ -107,31 +106,50 @@ public struct TemplateStore: Sendable {
             throw TemplateError.directoryNotFound(searched: candidates)
         }
         directory = dir
-        var out: [Template] = []
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".json") }.sorted() ?? []
-        for f in files {
-            let path = dir + "/" + f
-            do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                out.append(try JSONDecoder().decode(Template.self, from: data))
-            } catch {
-                throw TemplateError.invalid(file: path, reason: "\(error)")
-            }
-        }
-        templates = out
+        files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
+
+    /// Template files are decoded on first use: a run usually needs one of them.
+    private let files: [String]
+    private let cache = Cache()
+    final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var byFile: [String: Template] = [:]
+    }
+
+    func load(_ file: String) throws -> Template {
+        cache.lock.lock(); defer { cache.lock.unlock() }
+        if let t = cache.byFile[file] { return t }
+        let path = directory + "/" + file
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let t = try JSONDecoder().decode(Template.self, from: data)
+            cache.byFile[file] = t
+            return t
+        } catch {
+            throw TemplateError.invalid(file: path, reason: "\(error)")
+        }
+    }
+
+    /// Every template in the folder.
+    public func all() throws -> [Template] { try files.map(load) }
 
     static func hasTemplates(_ dir: String) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.hasSuffix(".json") }
     }
 
     public func named(_ name: String) throws -> Template {
-        if let t = templates.first(where: { $0.name == name }) { return t }
-        throw TemplateError.unknown(name: name, available: templates.map(\.name))
+        // `2024` is usually `2024.json`; otherwise every file is looked at.
+        if files.contains(name + ".json"), let t = try? load(name + ".json"), t.name == name { return t }
+        let all = try all()
+        if let t = all.first(where: { $0.name == name }) { return t }
+        throw TemplateError.unknown(name: name, available: all.map(\.name))
     }
 
     /// The template of the form's year, else the nearest earlier year's, else the newest.
-    public func forYear(_ year: Int?) -> Template? {
+    public func forYear(_ year: Int?) throws -> Template? {
+        if let year, files.contains("\(year).json"), let t = try? load("\(year).json"), t.years.contains(year) { return t }
+        let templates = try all()
         let sorted = templates.sorted { ($0.years.max() ?? 0) < ($1.years.max() ?? 0) }
         guard let year else { return sorted.last }
         if let t = templates.first(where: { $0.years.contains(year) }) { return t }

@@ -21,9 +21,24 @@ struct Fix: ParsableCommand {
                 fail(CLIError(message: "\(output): 无法创建输出目录 (cannot create directory)"))
             }
         }
-        var worst: Int32 = 0
-        for file in files {
-            let out = outIsDir ? output + "/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".xlsx" : output
+        // One output per input, written on every core; reports printed in input order.
+        // Two inputs with one name (from two folders) get `name-2.xlsx`, never the same output.
+        var taken = Set<String>()
+        let jobs = files.map { file -> (String, String) in
+            guard outIsDir else { return (file, output) }
+            let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            var name = stem + ".xlsx", n = 2
+            while !taken.insert(name).inserted { name = "\(stem)-\(n).xlsx"; n += 1 }
+            return (file, output + "/" + name)
+        }
+        final class Reports: @unchecked Sendable { var lines: [[String]]; var codes: [Int32]
+            init(_ n: Int) { lines = Array(repeating: [], count: n); codes = Array(repeating: 0, count: n) } }
+        let reports = Reports(jobs.count)
+        let lock = NSLock()
+        let files = self.files, template = self.template
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let (file, out) = jobs[i]
+            var lines: [String] = [], code: Int32 = 0
             do {
                 let (form, tpl) = try pipeline.read(file, template: template)
                 guard let tpl else { throw CLIError(message: "\(file): 没有可用的年度模板 (no template)") }
@@ -31,14 +46,17 @@ struct Fix: ParsableCommand {
                 // What is still wrong in the written sheet: the unit's own figures are kept as written.
                 let (written, _) = try pipeline.read(out, template: tpl.name)
                 let left = written.findings.filter { $0.severity == .error }
-                stderr("\(file) → \(out)：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")")
-                for f in left.prefix(20) { stderr("  错误\t\(f.cell ?? "-")\t\(f.message)") }
-                if !left.isEmpty { worst = max(worst, 1) }
+                lines.append("\(file) → \(out)：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")")
+                for f in left.prefix(20) { lines.append("  错误\t\(f.cell ?? "-")\t\(f.message)") }
+                if !left.isEmpty { code = 1 }
             } catch {
-                stderr("kaoping: " + describe(error))
-                worst = 2
+                lines.append("kaoping: " + describe(error))
+                code = 2
             }
+            lock.lock(); reports.lines[i] = lines; reports.codes[i] = code; lock.unlock()
         }
+        for l in reports.lines.joined() { stderr(l) }
+        let worst = reports.codes.max() ?? 0
         if worst != 0 { throw ExitCode(worst) }
     }
 }
