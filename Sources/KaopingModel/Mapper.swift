@@ -151,11 +151,8 @@ struct Mapping {
 
     mutating func run() {
         readPreamble()
-        var r = headerBottom + 1
-        while r <= grid.maxRow {
-            readRow(r)
-            r += 1
-        }
+        // Only rows that hold a cell: a sheet of a million empty rows costs nothing.
+        for r in grid.rowsWithCells where r > headerBottom { readRow(r) }
         finish()
     }
 

@@ -69,6 +69,13 @@ public struct Grid: Sendable {
         cell.style >= 0 && cell.style < formats.count ? formats[cell.style] : CellFormat()
     }
 
+    /// The rows that hold at least one cell, ascending.
+    public var rowsWithCells: [Int] {
+        var out: [Int] = []
+        for c in cells where out.last != c.row { out.append(c.row) }
+        return out
+    }
+
     /// Non-empty cells of one row, in column order.
     public func row(_ r: Int) -> [Cell] {
         // Binary search for the row's first cell.
