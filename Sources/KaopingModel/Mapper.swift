@@ -313,8 +313,6 @@ struct Mapping {
 
     // MARK: labels
 
-    enum Label { case section(SectionKind), group(GroupKind?) }
-
     static func classify(_ squeezed: String) -> (section: SectionKind?, group: GroupKind?) {
         var s: SectionKind? = nil
         if squeezed.has("职能") { s = .functional }
@@ -337,23 +335,21 @@ struct Mapping {
             let sq = KText.squeeze(KText.halfWidth(t))
             if sq.hasPrefix("合计") || sq.hasPrefix("小计") { continue }
             let (s, g) = Mapping.classify(sq)
-            if s != nil && g != nil {
-                // Section and group in one cell, on separate lines.
-                let lines = t.split(whereSeparator: \.isNewline).map(String.init)
-                var handled = false
-                if lines.count > 1 {
-                    for line in lines {
-                        let lsq = KText.squeeze(KText.halfWidth(line))
-                        let (ls, lg) = Mapping.classify(lsq)
-                        if let ls, lg == nil { openSection(ls, label: line, cell: anchor.ref); handled = true }
-                        else if lg != nil, ls == nil { openGroup(lg, label: line, cell: anchor.ref); handled = true }
-                    }
+            if s != nil, let (sectionText, groupText) = Mapping.splitLabel(t) {
+                // Section and group in one cell on separate lines (`职能工作目标（68分）\n重点工作目标`,
+                // `行政能力目标\n科学行政（6分）`): both are opened.
+                openSection(s!, label: sectionText, cell: anchor.ref)
+                let gk = Mapping.classify(KText.squeeze(KText.halfWidth(groupText))).group
+                if gk == nil, s == .functional {
+                    form.findings.append(Finding("label.unrecognized", .warning, anchor.ref,
+                        "项目栏「\(groupText)」不是可识别的分组名称（重点/常规/动态工作目标），已忽略"))
+                } else {
+                    openGroup(gk, label: groupText, cell: anchor.ref)
                 }
-                if !handled {
-                    // One line holding both (`职能工作目标（68分）重点工作目标`): both are opened.
-                    openSection(s!, label: t, cell: anchor.ref)
-                    openGroup(g, label: Mapping.standardGroupNames[g!]!, cell: anchor.ref)
-                }
+            } else if let s, let g {
+                // One line holding both (`职能工作目标（68分）重点工作目标`): both are opened.
+                openSection(s, label: t, cell: anchor.ref)
+                openGroup(g, label: Mapping.standardGroupNames[g]!, cell: anchor.ref)
             } else if let s {
                 openSection(s, label: t, cell: anchor.ref)
             } else if g == nil, form.sections.last?.kind == .functional {
@@ -413,6 +409,25 @@ struct Mapping {
         }
         form.sections[si].groups.append(Group(kind: kind, name: name, label: label,
                                               declaredPoints: KText.labelPoints(label), labelCell: cell))
+    }
+
+    /// Splits a multi-line 项目 cell into its section label and a group label: the section label
+    /// is the first lines up to where they read as a whole label (ending in 目标 or in points);
+    /// nil when the cell is one label (`职能\n工作\n目标` is one).
+    static func splitLabel(_ t: String) -> (String, String)? {
+        let lines = t.split(whereSeparator: \.isNewline).map { KText.trim(String($0)) }.filter { !$0.isEmpty }
+        guard lines.count > 1 else { return nil }
+        var head = ""
+        for (i, line) in lines.enumerated().dropLast() {
+            head += line
+            let sq = KText.squeeze(KText.halfWidth(head))
+            if sq.hasSuffix("目标") || sq.hasSuffix("分)") || (sq.hasSuffix("分") && KText.labelPoints(sq) != nil) {
+                let rest = lines[(i + 1)...].joined(separator: " ")
+                // `行政能力目标\n（20分）` is one label wrapped before its points.
+                return KText.labelName(rest).isEmpty ? nil : (head, rest)
+            }
+        }
+        return nil
     }
 
     static let standardGroupNames: [GroupKind: String] = [.key: "重点工作目标", .routine: "常规工作目标", .dynamic: "动态工作目标"]

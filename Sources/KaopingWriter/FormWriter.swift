@@ -114,7 +114,8 @@ public struct FormWriter {
         var totalRefs: [String] = []
         for s in form.sections {
             let sectionTop = r
-            let sectionLabel = s.label ?? template.section(s.kind)?.label ?? s.name
+            // The unit's label (its points may be wrong: kept), without the wrap breaks of a narrow cell.
+            let sectionLabel = KText.squeeze(s.label ?? template.section(s.kind)?.label ?? s.name)
             let civil = s.kind == .civility || s.kind == .safety
             for (gi, g) in s.groups.enumerated() {
                 let groupTop = r
@@ -152,7 +153,7 @@ public struct FormWriter {
                 }
                 if r == groupTop { continue }
                 // Group labels: in the second 项目 column, or with the section label in a single one.
-                let gLabel = g.label ?? g.name
+                let gLabel = (g.label ?? g.name).map(KText.squeeze)
                 if civil {
                     continue
                 } else if pc >= 2 {
@@ -172,9 +173,6 @@ public struct FormWriter {
                 // A group-less section (no labels) spans both columns.
                 let hasGroupLabels = s.groups.contains { $0.label != nil || $0.name != nil }
                 add(sectionTop, 0, r - 1, hasGroupLabels ? 0 : 1, sectionLabel, .label)
-            } else if pc == 1, s.groups.first.map({ $0.label == nil && $0.name == nil }) ?? true {
-                p.blocks.removeAll { $0.top == sectionTop && $0.left == 0 && $0.style == .label }
-                add(sectionTop, 0, r - 1, 0, sectionLabel, .label)
             }
             // 合计: a live SUM with its cached value.
             let sum = "=SUM(\(cellRef(sectionTop, wCol)):\(cellRef(r - 1, wCol)))"
@@ -185,7 +183,7 @@ public struct FormWriter {
             r += 1
         }
         // 绩效目标考评得分.
-        let totalLabel = form.totalLabel.map { _ in template.totalLabel } ?? template.totalLabel
+        let totalLabel = template.totalLabel
         add(r, 0, r, wCol - 1, totalLabel, .label)
         add(r, wCol, r, wCol, nil, .number, number: KText.round(form.totalPoints), formula: "=SUM(\(totalRefs.joined(separator: ",")))")
         fillBlank(&p, row: r, from: wCol + 1, to: last)

@@ -1,6 +1,7 @@
 import Foundation
 import KaopingWriter
 import XCTest
+@testable import KaopingModel
 
 // Variants DOMAIN.md describes that the fixtures lack: labels cut by page breaks, section and
 // group on one line, a title without its year, codes with trailing punctuation.
@@ -73,5 +74,16 @@ final class MapperEdgeTests: XCTestCase {
         let read = try Read.form(path())
         XCTAssertEqual(read.items.prefix(5).map(\.code), ["1-1-1", "1-1-2", "1-2-1", "1-2-2", "4-1"])
         XCTAssertTrue(read.findings("code.invalid").isEmpty, read.findingsSummary)
+    }
+}
+
+final class LabelSplitTests: XCTestCase {
+    func testSplitsSectionFromGroupOnlyWhereTheSectionLabelIsWhole() {
+        XCTAssertNil(Mapping.splitLabel("职能\n工作\n目标"))
+        XCTAssertNil(Mapping.splitLabel("行政能力目标\n（20分）"))
+        XCTAssertNil(Mapping.splitLabel("职能工作目标（68分）"))
+        XCTAssertEqual(Mapping.splitLabel("职能工作目标（68分）\n重点工作目标").map { [$0.0, $0.1] }, ["职能工作目标（68分）", "重点工作目标"])
+        XCTAssertEqual(Mapping.splitLabel("职能\n工作\n目标\n重点 工作 目标").map { [$0.0, $0.1] }, ["职能工作目标", "重点 工作 目标"])
+        XCTAssertEqual(Mapping.splitLabel("行政能力目标\n科学行政（6分）").map { [$0.0, $0.1] }, ["行政能力目标", "科学行政（6分）"])
     }
 }

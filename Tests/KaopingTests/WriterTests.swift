@@ -173,6 +173,26 @@ final class WriterTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out))
     }
 
+    func testOneProjectColumnTemplateRoundTrips() throws {
+        // A template with 项目 in one column: section and first group share a cell on two lines.
+        let tdir = dir + "/tpl"
+        try FileManager.default.createDirectory(atPath: tdir, withIntermediateDirectories: true)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repo.templates + "/2024.json"))) as! [String: Any]
+        json["projectColumns"] = 1; json["name"] = "one"; json["years"] = [1999]
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: tdir + "/one.json"))
+        let pipeline = Pipeline(store: try TemplateStore(directory: tdir))
+        for name in ["000-chengguan-2024", "003-yingji-2021", "002-jiaotong-2019"] {
+            let input = Repo.samples + "/\(name).xlsx"
+            let (form, _) = try Pipeline(store: try Repo.store()).read(input)
+            let tpl = try pipeline.store.named("one")
+            let out = dir + "/one-\(name).xlsx"
+            try KaopingWriter.FormWriter(template: tpl).write(form, to: out, inputs: [input])
+            let (back, _) = try pipeline.read(out, template: "one")
+            XCTAssertEqual(back.layout.projectColumns, 1, name)
+            XCTAssertEqual(shape(back), shape(form), name)
+        }
+    }
+
     /// LibreOffice and openpyxl as independent witnesses, through scripts/integration.sh.
     func testOutputsOpenInLibreOffice() throws {
         let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
