@@ -45,7 +45,14 @@ public struct FormMapper {
         throw MapError.notAForm(file: workbook.path, sheet: nil)
     }
 
-    static func role(_ text: String) -> String? { roles[KText.squeeze(KText.halfWidth(text))] }
+    /// A header label's role; a bracketed note after it (`完成时限（月）`, `责任科室(单位)`) is allowed.
+    static func role(_ text: String) -> String? { roleOfFolded(KText.squeeze(KText.halfWidth(text))) }
+
+    static func roleOfFolded(_ t: String) -> String? {
+        if let r = roles[t] { return r }
+        if t.hasSuffix(")"), let open = t.firstIndex(of: "("), open > t.startIndex { return roles[String(t[..<open])] }
+        return nil
+    }
 
     static func isHeaderRow(_ cells: [Cell]) -> Bool {
         var seen = Set<String>()
@@ -53,7 +60,7 @@ public struct FormMapper {
             // Header labels are short; a long text is never one (and is not folded).
             guard case .string(let s)? = c.value, s.utf8.count <= 48 else { continue }
             let t = KText.squeeze(KText.halfWidth(s))
-            if let r = roles[t] { seen.insert(r) } else if groupHeaders.contains(t) { seen.insert(t) }
+            if let r = roleOfFolded(t) { seen.insert(r) } else if groupHeaders.contains(t) { seen.insert(t) }
         }
         return seen.count >= 3
     }
@@ -88,8 +95,30 @@ struct Mapping {
 
     func text(_ c: Cell?) -> String? {
         guard let c, let v = c.value else { return nil }
+        // A real date (a number formatted as a date) reads as the unit sees it: 2024年12月31日.
+        if case .number(let d) = v, grid.format(c).isDate, let date = Mapping.dateText(serial: d, date1904: grid.date1904) {
+            return date
+        }
         let s = KText.trim(v.text)
         return s.isEmpty ? nil : s
+    }
+
+    /// An Excel date serial as `YYYY年M月D日` (days since 1899-12-30, or 1904-01-01).
+    static func dateText(serial: Double, date1904: Bool) -> String? {
+        guard serial.isFinite, serial >= 1, serial < 2_958_466 else { return nil }
+        var days = Int(serial.rounded(.down)) + (date1904 ? 1462 : 0)
+        if !date1904 && days < 61 { days += 1 } // Excel's phantom 1900-02-29
+        // Civil date from days since 1899-12-30 (Howard Hinnant's algorithm, shifted to 1970).
+        let z = days - 25569 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return "\(y)年\(m)月\(d)日"
     }
 
     // MARK: header

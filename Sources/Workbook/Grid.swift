@@ -9,6 +9,8 @@ public struct Grid: Sendable {
     public let colWidths: [Int: Double]
     public let rowHeights: [Int: Double]
     public let formats: [CellFormat]
+    /// The workbook counts date serials from 1904 (old Mac Excel) instead of 1900.
+    public let date1904: Bool
     private var index: [Int: Int] = [:]
     /// For each merge, its anchor (top-left) as the key of every covered cell.
     private var mergeOf: [Int: Int] = [:]
@@ -20,8 +22,9 @@ public struct Grid: Sendable {
     static let mergeBudget = 2_000_000
 
     public init(name: String, state: SheetState = .visible, cells: [Cell], meta: SheetMeta,
-                hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = []) {
-        self.name = name; self.state = state
+                hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = [],
+                date1904: Bool = false) {
+        self.name = name; self.state = state; self.date1904 = date1904
         self.cells = cells.sorted { ($0.row, $0.col) < ($1.row, $1.col) }
         self.merges = meta.merges
         self.hiddenRows = hiddenRows

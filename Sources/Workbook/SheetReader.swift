@@ -16,6 +16,7 @@ public struct SheetMeta: Sendable {
     public var colWidths: [Int: Double] = [:]
     public var defaultRowHeight: Double?
     public var declaredDimension: String?
+    public init() {}
 }
 
 /// SAX handler for a worksheet part: emits rows as they close and keeps only the current row.

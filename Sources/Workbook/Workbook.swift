@@ -116,6 +116,6 @@ public final class Workbook {
             for c in row.cells where !c.isEmpty { cells.append(c) }
         }
         return Grid(name: sheet.name, state: sheet.state, cells: cells, meta: meta,
-                    hiddenRows: hiddenRows, rowHeights: heights, formats: formats)
+                    hiddenRows: hiddenRows, rowHeights: heights, formats: formats, date1904: date1904)
     }
 }

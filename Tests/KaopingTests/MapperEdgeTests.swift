@@ -87,3 +87,37 @@ final class LabelSplitTests: XCTestCase {
         XCTAssertEqual(Mapping.splitLabel("行政能力目标\n科学行政（6分）").map { [$0.0, $0.1] }, ["行政能力目标", "科学行政（6分）"])
     }
 }
+
+final class DatesAndLabelsTests: XCTestCase {
+    func testDateSerialsReadAsTheUnitSeesThem() {
+        XCTAssertEqual(Mapping.dateText(serial: 45657, date1904: false), "2024年12月31日")
+        XCTAssertEqual(Mapping.dateText(serial: 45658.75, date1904: false), "2025年1月1日")
+        XCTAssertEqual(Mapping.dateText(serial: 1, date1904: false), "1900年1月1日")
+        XCTAssertEqual(Mapping.dateText(serial: 61, date1904: false), "1900年3月1日")
+        XCTAssertEqual(Mapping.dateText(serial: 44195, date1904: true), "2024年12月31日")
+        XCTAssertNil(Mapping.dateText(serial: -3, date1904: false))
+    }
+
+    /// A grid built by hand: header labels with bracketed notes, a deadline typed as a real date.
+    func testBracketedHeaderNotesAndDateDeadlines() throws {
+        var dateFmt = CellFormat(); dateFmt.isDate = true
+        func s(_ r: Int, _ c: Int, _ t: String) -> Cell { Cell(row: r, col: c, value: .string(t)) }
+        let header = ["项目", "序号", "文件依据", "一级指标", "二级指标", "权重（分）", "完成时限（月）", "分管领导", "责任科室(单位)", "责任人"]
+        var cells = header.enumerated().map { s(2, $0.offset + 1, $0.element) }
+        cells += [s(1, 1, "2024年度泉州市测试局绩效目标考评表"),
+                  s(3, 1, "职能工作目标（4分）"), s(3, 2, "1-1-1"), s(3, 3, "依据"), s(3, 4, "一级（4分）"), s(3, 5, "二级甲"),
+                  Cell(row: 3, col: 6, value: .number(2)), Cell(row: 3, col: 7, value: .number(45657), style: 1),
+                  s(3, 8, "张三"), s(3, 9, "办公室"), s(3, 10, "李四"),
+                  s(4, 2, "1-1-2"), s(4, 5, "二级乙"), Cell(row: 4, col: 6, value: .number(2)), s(4, 7, "12月底前"),
+                  s(4, 8, "张三"), s(4, 9, "办公室"), s(4, 10, "李四")]
+        let grid = Grid(name: "Sheet1", cells: cells, meta: SheetMeta(), formats: [CellFormat(), dateFmt])
+        let form = try XCTUnwrap(FormMapper().map(grid, file: "t.xlsx"))
+        XCTAssertEqual(form.layout.columns["deadline"], 7)
+        XCTAssertEqual(form.layout.columns["departments"], 9)
+        XCTAssertEqual(form.layout.columns["weight"], 6)
+        XCTAssertEqual(form.items.map { $0.deadline }, ["2024年12月31日", "12月底前"])
+        XCTAssertEqual(form.items.map { $0.text }, ["二级甲", "二级乙"])
+        XCTAssertEqual(form.section(SectionKind.functional)?.points, 4)
+        XCTAssertEqual(form.year, 2024)
+    }
+}
