@@ -20,8 +20,9 @@ public final class PartPrefetch: @unchecked Sendable {
     private var head = 0, filled = 0
     private var finished = false, cancelled = false
     private var error: Error?
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
+    // Heap-allocated: a pthread object must not move, and `&property` gives no stable address.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var thread: pthread_t?
 
     /// Starts inflating `part` of the archive at `path` when it is big enough, else nil.
@@ -35,8 +36,8 @@ public final class PartPrefetch: @unchecked Sendable {
         self.path = path; self.part = part; self.limits = limits
         lengths = Array(repeating: 0, count: slots)
         for _ in 0..<slots { buffers.append(UnsafeMutableRawPointer.allocate(byteCount: slotBytes, alignment: 64)) }
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&cond, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
     }
 
     private func launch() -> Bool {
@@ -54,8 +55,10 @@ public final class PartPrefetch: @unchecked Sendable {
 
     deinit {
         for b in buffers { b.deallocate() }
-        pthread_mutex_destroy(&mutex)
-        pthread_cond_destroy(&cond)
+        pthread_mutex_destroy(mutex)
+        pthread_cond_destroy(cond)
+        mutex.deallocate()
+        cond.deallocate()
     }
 
     /// The producer: fills free slots until the part ends, fails or the consumer cancels.
@@ -65,16 +68,16 @@ public final class PartPrefetch: @unchecked Sendable {
             let zip = try ZipArchive(path: path, limits: limits)
             stream = try zip.open(part)
         } catch {
-            pthread_mutex_lock(&mutex); self.error = error; finished = true
-            pthread_cond_broadcast(&cond); pthread_mutex_unlock(&mutex)
+            pthread_mutex_lock(mutex); self.error = error; finished = true
+            pthread_cond_broadcast(cond); pthread_mutex_unlock(mutex)
             return
         }
         var tail = 0
         while true {
-            pthread_mutex_lock(&mutex)
-            while filled == slots && !cancelled { pthread_cond_wait(&cond, &mutex) }
+            pthread_mutex_lock(mutex)
+            while filled == slots && !cancelled { pthread_cond_wait(cond, mutex) }
             let stop = cancelled
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             if stop { return }
             // Fill one slot whole (zip_fread may return less than asked), or up to the end.
             var n = 0
@@ -86,7 +89,7 @@ public final class PartPrefetch: @unchecked Sendable {
                     n += got
                 }
             } catch { failure = error }
-            pthread_mutex_lock(&mutex)
+            pthread_mutex_lock(mutex)
             if let failure {
                 self.error = failure; finished = true
             } else {
@@ -95,9 +98,9 @@ public final class PartPrefetch: @unchecked Sendable {
                 tail = (tail + 1) % slots
                 if n < slotBytes { finished = true }
             }
-            pthread_cond_broadcast(&cond)
+            pthread_cond_broadcast(cond)
             let done = finished
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             if done { return }
         }
     }
@@ -105,32 +108,32 @@ public final class PartPrefetch: @unchecked Sendable {
     /// Hands the next inflated chunk to `body` (an empty one at the end of the part), then
     /// frees its slot. Returns false once the part has ended.
     public func next(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        pthread_mutex_lock(&mutex)
-        while filled == 0 && !finished { pthread_cond_wait(&cond, &mutex) }
+        pthread_mutex_lock(mutex)
+        while filled == 0 && !finished { pthread_cond_wait(cond, mutex) }
         if filled == 0 {
             let e = error
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             if let e { throw e }
             try body(UnsafeRawBufferPointer(start: nil, count: 0))
             return false
         }
         let slot = head, n = lengths[slot]
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
         try body(UnsafeRawBufferPointer(start: buffers[slot], count: n))
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         head = (head + 1) % slots
         filled -= 1
-        pthread_cond_broadcast(&cond)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(cond)
+        pthread_mutex_unlock(mutex)
         return true
     }
 
     /// Stops the producer and waits for it. Call once, when done with the part (or on error).
     public func finish() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         cancelled = true
-        pthread_cond_broadcast(&cond)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(cond)
+        pthread_mutex_unlock(mutex)
         if let t = thread { pthread_join(t, nil); thread = nil }
     }
 }
