@@ -113,9 +113,8 @@ struct Cells: ParsableCommand {
     }
 
     func escape(_ s: String) -> String {
-        // Fast path on the bytes; the Character test below decides as before when one of them is there.
+        // Most values have none of these bytes and are printed as they are.
         guard s.utf8.contains(where: { $0 == 10 || $0 == 9 || $0 == 13 || $0 == 92 }) else { return s }
-        guard s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\\" }) else { return s }
         var o = ""
         for ch in s {
             switch ch {
