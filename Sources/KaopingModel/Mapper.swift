@@ -254,9 +254,6 @@ struct Mapping {
     mutating func readRow(_ r: Int) {
         let own = grid.row(r).filter { !$0.isEmpty }
         if own.isEmpty { return }
-        // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
-        let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
-
         if inTrailer { readTrailer(own); return }
         if FormMapper.isHeaderRow(own) {
             own.forEach { take($0) }
@@ -288,6 +285,8 @@ struct Mapping {
             form.layout.lastBodyRow = r
             return
         }
+        // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
+        let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
         if squeezed.contains(where: { Mapping.trailerStarts.contains(where: $0.hasPrefix) }) && form.sections.count > 0 {
             inTrailer = true
             readTrailer(own)

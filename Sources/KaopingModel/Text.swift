@@ -105,7 +105,7 @@ public enum KText {
     /// to two characters (`李 昀`, `刘  滨`) is one person.
     public static func names(_ s: String?) -> [String] {
         guard let s else { return [] }
-        let tokens = halfWidthSeparators(s).split(whereSeparator: { $0.isWhitespace || $0 == "、" || $0 == "," || $0 == "，" || $0 == "/" || $0 == ";" || $0 == "；" })
+        let tokens = s.split(whereSeparator: { $0.isWhitespace || $0 == "、" || $0 == "," || $0 == "，" || $0 == "/" || $0 == ";" || $0 == "；" })
             .map(String.init).filter { !$0.isEmpty }
         var out: [String] = []
         var i = 0
@@ -119,10 +119,6 @@ public enum KText {
             }
         }
         return out
-    }
-
-    private static func halfWidthSeparators(_ s: String) -> String {
-        s.replacingOccurrences(of: "\u{3000}", with: " ")
     }
 
     /// The two characters are separated only by spaces (not a line break) in the cell.

@@ -18,8 +18,6 @@ public struct Checker {
         var out: [Finding] = []
         func add(_ rule: String, _ sev: Severity, _ cell: String?, _ msg: String) { out.append(Finding(rule, sev, cell, msg)) }
         let rules = template.rules
-        let weightCol = form.layout.columns["weight"]
-        func weightRef(_ row: Int) -> String? { weightCol.map { CellRef.format(row: row, col: $0) } }
         func ref(_ role: String, _ row: Int) -> String? { form.layout.columns[role].map { CellRef.format(row: row, col: $0) } }
 
         // Sections: presence, label, 合计, the year's points.
@@ -37,7 +35,7 @@ public struct Checker {
             if let st = s.subtotal, !Checker.same(st, p) {
                 add("section.subtotal", .error, s.subtotalCell, "「\(s.name)」合计为 \(Checker.fmt(st)) 分，但各项权重合计为 \(Checker.fmt(p)) 分")
             } else if s.subtotal == nil, s.subtotalRow != nil {
-                add("section.subtotal-broken", .error, s.subtotalCell ?? weightRef(s.subtotalRow!), "「\(s.name)」合计单元格没有有效数值（应为 \(Checker.fmt(p)) 分）")
+                add("section.subtotal-broken", .error, s.subtotalCell ?? ref("weight", s.subtotalRow!), "「\(s.name)」合计单元格没有有效数值（应为 \(Checker.fmt(p)) 分）")
             }
             if let spec = template.section(s.kind), !Checker.same(spec.points, p) {
                 add("section.template-points", .error, s.labelCell ?? s.subtotalCell,
@@ -74,7 +72,7 @@ public struct Checker {
                     for (n, it) in ind.items.enumerated() {
                         let where_ = it.code ?? "第 \(it.row) 行"
                         if it.weight == nil {
-                            add("item.weight-missing", .error, weightRef(it.row), "\(where_) 缺少权重")
+                            add("item.weight-missing", .error, ref("weight", it.row), "\(where_) 缺少权重")
                         }
                         if let c = it.code {
                             if let prev = codes[c] {
@@ -166,7 +164,7 @@ public struct Checker {
                     add("admin.text-changed", .error, ind.textCell, "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的内容与 \(template.name) 年规定不同，应为「\(spec.text)」")
                 }
                 if let w = ind.items.first?.weight, !Checker.same(w, spec.weight) {
-                    add("admin.weight-changed", .error, weightRef(ind.row), "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的权重为 \(Checker.fmt(w))，规定为 \(Checker.fmt(spec.weight))")
+                    add("admin.weight-changed", .error, ref("weight", ind.row), "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的权重为 \(Checker.fmt(w))，规定为 \(Checker.fmt(spec.weight))")
                 }
             }
             for (fi, spec) in fixed.enumerated() where !matched.contains(fi) {
