@@ -11,6 +11,9 @@ public struct Grid: Sendable {
     public let formats: [CellFormat]
     /// The workbook counts date serials from 1904 (old Mac Excel) instead of 1900.
     public let date1904: Bool
+    /// Text that stands above the table outside any cell, top to bottom: a Word document's
+    /// title and 参评单位 paragraphs. Spreadsheets keep these in cells and leave this empty.
+    public var preamble: [String] = []
     private var index: [Int: Int] = [:]
     /// For each merge, its anchor (top-left) as the key of every covered cell.
     private var mergeOf: [Int: Int] = [:]
