@@ -2,14 +2,16 @@
 import PackageDescription
 
 // Layers, each knowing only the one below:
-// CZip/CExpat → XLSXCore (zip + XML) → Workbook (cells, merges) → KaopingModel (考评表 mapper)
-// → KaopingRules (checks, recompute, scoring) → KaopingWriter (libxlsxwriter) → kaoping (CLI).
+// CZip/CExpat → XLSXCore (zip + XML, limits) → XLSXReader (.xlsx) → GridKit is the generic grid every
+// reader fills (cells, merges, hidden rows; no format) → KaopingModel (考评表 model, rules catalogue,
+// mapper) → KaopingRules (templates, checks, the scorer) → KaopingWriter (libxlsxwriter)
+// → KaopingJobs (open any input, pipeline, fix/check/summary jobs, Chinese messages) → kaoping (CLI).
 let package = Package(
     name: "Kaoping",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kaoping", targets: ["kaoping"]),
-        .library(name: "KaopingKit", targets: ["KaopingWriter"]),
+        .library(name: "KaopingKit", targets: ["KaopingJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,15 +21,19 @@ let package = Package(
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
-        .target(name: "Workbook", dependencies: ["XLSXCore"]),
-        .target(name: "KaopingModel", dependencies: ["Workbook"]),
+        .target(name: "GridKit"),
+        .target(name: "XLSXReader", dependencies: ["XLSXCore", "GridKit"]),
+        .target(name: "KaopingModel", dependencies: ["GridKit"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "CXlsxWriter"]),
+        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "XLSXReader", "XLSXCore"]),
         .executableTarget(name: "kaoping", dependencies: [
-            "KaopingWriter",
+            "KaopingJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "CZip"]),
-        .testTarget(name: "KaopingTests", dependencies: ["KaopingWriter", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
+        // The writer benchmark's program (make bench), not shipped in the CLI.
+        .executableTarget(name: "kaoping-bench", dependencies: ["KaopingWriter"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["XLSXReader", "GridKit", "CZip"]),
+        .testTarget(name: "KaopingTests", dependencies: ["KaopingJobs", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )

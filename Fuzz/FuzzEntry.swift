@@ -14,7 +14,7 @@
 import CZip
 import Foundation
 import KaopingModel
-import Workbook
+import XLSXReader
 import XLSXCore
 
 private let tempPath: String = {
@@ -83,7 +83,7 @@ private func exercise(_ path: String) {
     do {
         let wb = try Workbook(path: path)
         // The mapper, as `kaoping inspect` runs it (JSON included).
-        let form = try FormMapper.map(workbook: wb, sheet: nil)
+        let form = try FormMapper.map(reader: wb, sheet: nil)
         _ = form.json.serialized()
         // Every other sheet through the streaming path too.
         for info in wb.sheets.prefix(4) {

@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(ROOT, ".build-bench")
 DATA = os.path.join(B, "bench-data")
 K = os.path.join(B, "release", "kaoping")
+KB = os.path.join(B, "release", "kaoping-bench")
 PY = os.path.join(B, "venv", "bin", "python")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 rows_out = []
@@ -76,7 +77,7 @@ def main():
     # Writing the 200k sheet.
     t = "write 200k×10"
     c = row(t, "C on libxlsxwriter, constant memory", run([cwrite, os.path.join(out, "c.xlsx"), "200000"]))
-    kw = row(t, "kaoping bench-write (constant memory)", run([K, "bench-write", os.path.join(out, "k.xlsx"), "200000"]), c)
+    kw = row(t, "kaoping-bench write (constant memory)", run([KB, "write", os.path.join(out, "k.xlsx"), "200000"]), c)
     row(t, "XlsxWriter (Python), constant_memory", run([PY, "bench/write_xlsxwriter.py", os.path.join(out, "p.xlsx"), "200000", "constant"]), c)
     row(t, "XlsxWriter (Python), normal", run([PY, "bench/write_xlsxwriter.py", os.path.join(out, "p.xlsx"), "200000", "normal"]), c)
     sums["write"] = (kw, c)

@@ -1,1 +1,1 @@
-@_exported import Workbook
+@_exported import GridKit

@@ -1,10 +1,20 @@
 import Foundation
-import Workbook
+import GridKit
 
 /// Why a sheet could not be mapped to a 考评表.
 public enum MapError: Error, Equatable {
     /// No sheet has the header of a 考评表 (序号, 一级指标, 权重, 完成时限, …).
     case notAForm(file: String, sheet: String?)
+    /// `--sheet NAME` names no sheet of the file.
+    case noSuchSheet(file: String, sheet: String, available: [String])
+    /// The file lists no sheet (or, for a Word file, holds no table) at all.
+    case noSheets(file: String)
+
+    public var file: String {
+        switch self {
+        case .notAForm(let f, _), .noSuchSheet(let f, _, _), .noSheets(let f): return f
+        }
+    }
 }
 
 /// Maps a loaded sheet to the 考评表 model by its header labels, not fixed positions.
@@ -26,23 +36,26 @@ public struct FormMapper {
 
     public init() {}
 
-    /// Picks the sheet that holds a 考评表 (the named one, or the first that has the header).
-    public static func map(workbook: Workbook, sheet: String?) throws -> Form {
+    /// Picks the sheet that holds a 考评表 (the named one, or the first that has the header),
+    /// whatever the format: the reader only lists sheets and loads one as a `Grid`.
+    public static func map(reader: GridReader, sheet: String?) throws -> Form {
+        let sheets = reader.sheetList
         if let sheet {
-            let info = try workbook.sheet(named: sheet)
-            let grid = try workbook.load(info)
-            guard let form = FormMapper().map(grid, file: workbook.path) else {
-                throw MapError.notAForm(file: workbook.path, sheet: sheet)
+            guard let i = sheets.firstIndex(where: { $0.name == sheet }) else {
+                throw MapError.noSuchSheet(file: reader.path, sheet: sheet, available: sheets.map(\.name))
+            }
+            guard let form = FormMapper().map(try reader.loadGrid(i), file: reader.path) else {
+                throw MapError.notAForm(file: reader.path, sheet: sheet)
             }
             return form
         }
         // Visible sheets first: a hidden sheet is usually last year's copy.
-        let ordered = workbook.sheets.filter { $0.state == .visible } + workbook.sheets.filter { $0.state != .visible }
-        for info in ordered {
-            let grid = try workbook.load(info)
-            if let form = FormMapper().map(grid, file: workbook.path) { return form }
+        let ordered = sheets.indices.filter { sheets[$0].state == .visible } + sheets.indices.filter { sheets[$0].state != .visible }
+        for i in ordered {
+            if let form = FormMapper().map(try reader.loadGrid(i), file: reader.path) { return form }
         }
-        throw MapError.notAForm(file: workbook.path, sheet: nil)
+        if sheets.isEmpty { throw MapError.noSheets(file: reader.path) }
+        throw MapError.notAForm(file: reader.path, sheet: nil)
     }
 
     /// A header label's role; a bracketed note after it (`完成时限（月）`, `责任科室(单位)`) is allowed.
@@ -369,7 +382,7 @@ struct Mapping {
                 openSection(s!, label: sectionText, cell: anchor.ref)
                 let gk = Mapping.classify(KText.squeeze(KText.halfWidth(groupText))).group
                 if gk == nil, s == .functional {
-                    form.findings.append(Finding("label.unrecognized", .warning, anchor.ref,
+                    form.findings.append(Finding(.labelUnrecognized, anchor.ref,
                         "项目栏「\(groupText)」不是可识别的分组名称（重点/常规/动态工作目标），已忽略"))
                 } else {
                     openGroup(gk, label: groupText, cell: anchor.ref)
@@ -383,7 +396,7 @@ struct Mapping {
             } else if g == nil, form.sections.last?.kind == .functional {
                 // 职能 groups are 重点/常规/动态; anything else there is a fragment of a label cut
                 // by a page break (`常` + `规 工 作 目 标`) or a stray note: said, not made a group.
-                form.findings.append(Finding("label.unrecognized", .warning, anchor.ref,
+                form.findings.append(Finding(.labelUnrecognized, anchor.ref,
                     "项目栏「\(t)」不是可识别的分组名称（重点/常规/动态工作目标），已忽略"))
             } else {
                 openGroup(g, label: t, cell: anchor.ref)
@@ -407,7 +420,7 @@ struct Mapping {
         if let last = form.sections.last, last.kind == kind, kind == .functional || kind == .administrative {
             // The same section's label again (pasted page by page): not a new section.
             if let p = points, let lp = last.labelPoints, p != lp {
-                form.findings.append(Finding("section.label-repeated", .warning, cell,
+                form.findings.append(Finding(.sectionLabelRepeated, cell,
                     "「\(last.name)」的标签重复出现且分值不同（\(CellValue.format(lp))分 与 \(CellValue.format(p))分）"))
             }
             return
@@ -513,7 +526,7 @@ struct Mapping {
         var code = rawCode.flatMap(KText.code)
         if let rc = rawCode, code == nil {
             // Not a code: keep it visible rather than drop it.
-            form.findings.append(Finding("code.invalid", .warning, codeCell?.ref, "序号「\(rc)」不是“1-2-3”形式的编号"))
+            form.findings.append(Finding(.codeInvalid, codeCell?.ref, "序号「\(rc)」不是“1-2-3”形式的编号"))
             code = nil
             take(codeCell)
         }
@@ -563,12 +576,12 @@ struct Mapping {
             case .string(let s)?:
                 if let d = KText.number(s) {
                     item.weight = d
-                    form.findings.append(Finding("number.as-text", .info, w.ref, "权重「\(s)」以文本形式保存，已按数值 \(CellValue.format(d)) 读取"))
+                    form.findings.append(Finding(.numberAsText, w.ref, "权重「\(s)」以文本形式保存，已按数值 \(CellValue.format(d)) 读取"))
                 } else if !KText.trim(s).isEmpty {
-                    form.findings.append(Finding("weight.unparsable", .error, w.ref, "权重「\(s)」无法识别为数值"))
+                    form.findings.append(Finding(.weightUnparsable, w.ref, "权重「\(s)」无法识别为数值"))
                 }
             case .error(let e)?:
-                form.findings.append(Finding("weight.error", .error, w.ref, "权重单元格显示错误值 \(e)"))
+                form.findings.append(Finding(.weightError, w.ref, "权重单元格显示错误值 \(e)"))
             default: break
             }
         }
@@ -580,7 +593,7 @@ struct Mapping {
                 let g = KText.squeeze(KText.halfWidth(t)).uppercased()
                     .replacingOccurrences(of: "—", with: "-").replacingOccurrences(of: "－", with: "-")
                 if ["A+", "A", "A-", "B+", "B", "C"].contains(g) { item.grade = g } else {
-                    form.findings.append(Finding("grade.invalid", .error, c.ref, "档次「\(t)」不是 A+、A、A-、B+、B、C 之一"))
+                    form.findings.append(Finding(.gradeInvalid, c.ref, "档次「\(t)」不是 A+、A、A-、B+、B、C 之一"))
                 }
             }
         }
@@ -588,7 +601,7 @@ struct Mapping {
             take(c)
             if case .number(let d)? = c.value { item.score = d } else if let t = text(c) {
                 if let d = KText.number(t) { item.score = d } else if case .error? = c.value {} else {
-                    form.findings.append(Finding("score.unparsable", .error, c.ref, "得分「\(t)」无法识别为数值"))
+                    form.findings.append(Finding(.scoreUnparsable, c.ref, "得分「\(t)」无法识别为数值"))
                 }
             }
         }
@@ -644,7 +657,7 @@ struct Mapping {
             var ind = Indicator(code: Mapping.indicatorCode(item.code), text: l1Text ?? "", basis: basisText,
                                 declaredPoints: l1Text.flatMap(KText.trailingPoints), row: r, textCell: l1?.ref)
             if l1Text == nil {
-                form.findings.append(Finding("indicator.missing-text", .error, l1.map(\.ref) ?? ref("level1", r),
+                form.findings.append(Finding(.indicatorMissingText, l1.map(\.ref) ?? ref("level1", r),
                                              "第 \(r) 行缺少一级指标内容"))
             }
             ind.items.append(item)
@@ -656,7 +669,7 @@ struct Mapping {
                 if cur == nil {
                     form.sections[si].groups[gi].indicators[ii].basis = b
                 } else if KText.squeeze(cur!) != KText.squeeze(b) {
-                    form.findings.append(Finding("basis.split", .warning, bc.ref,
+                    form.findings.append(Finding(.basisSplit, bc.ref,
                         "同一一级指标的文件依据被拆成多个单元格，此格内容未并入：「\(b)」"))
                 }
             }
@@ -679,25 +692,25 @@ struct Mapping {
         // Hidden rows and columns are read, and said.
         let hiddenRows = grid.hiddenRows.filter { $0 >= headerTop && $0 <= max(form.layout.lastBodyRow, headerBottom) }.sorted()
         for r in hiddenRows {
-            form.findings.append(Finding("sheet.hidden-row", .info, "A\(r)", "第 \(r) 行被隐藏，已照常读取"))
+            form.findings.append(Finding(.sheetHiddenRow, "A\(r)", "第 \(r) 行被隐藏，已照常读取"))
         }
         for c in grid.hiddenCols.sorted() where c <= max(right, grid.maxCol) && c >= left {
             let label = col.first { $0.value == c }.flatMap { form.layout.labels[$0.key] }
-            form.findings.append(Finding("sheet.hidden-column", .info, CellRef.letters(c) + "\(headerTop)",
+            form.findings.append(Finding(.sheetHiddenColumn, CellRef.letters(c) + "\(headerTop)",
                                          "第 \(CellRef.letters(c)) 列\(label.map { "（\($0)）" } ?? "")被隐藏，已照常读取"))
         }
         // Error values wherever they are.
         for c in grid.cells {
             if case .error(let e)? = c.value {
-                form.findings.append(Finding("cell.error-value", .error, c.ref, "单元格 \(c.ref) 显示错误值 \(e)\(c.formula.map { "（公式 =\($0)）" } ?? "")"))
+                form.findings.append(Finding(.cellErrorValue, c.ref, "单元格 \(c.ref) 显示错误值 \(e)\(c.formula.map { "（公式 =\($0)）" } ?? "")"))
             } else if let f = c.formula, f.has("#REF!") {
-                form.findings.append(Finding("cell.error-value", .error, c.ref, "单元格 \(c.ref) 的公式引用已失效：=\(f)"))
+                form.findings.append(Finding(.cellErrorValue, c.ref, "单元格 \(c.ref) 的公式引用已失效：=\(f)"))
             }
         }
         // Nothing lost: every non-empty cell is in the model or named here.
         for c in grid.cells where !c.isEmpty && !consumed.contains(Mapping.key(c)) {
             let t = c.value?.text ?? ("=" + (c.formula ?? ""))
-            form.findings.append(Finding("cell.unmapped", .warning, c.ref, "单元格 \(c.ref) 的内容未归入考评表：「\(String(t.prefix(60)))」"))
+            form.findings.append(Finding(.cellUnmapped, c.ref, "单元格 \(c.ref) 的内容未归入考评表：「\(String(t.prefix(60)))」"))
         }
     }
 }

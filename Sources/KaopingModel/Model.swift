@@ -1,21 +1,31 @@
 /// The 考评表 as a model: sections → groups → 一级指标 (indicators) → 二级指标 (items).
 /// Field names follow the contract's schema `kaoping.form/1`.
 
-public enum SectionKind: String, Sendable { case functional, administrative, civility, safety, other }
+public enum SectionKind: String, Sendable, Codable, CaseIterable { case functional, administrative, civility, safety, other }
 public enum GroupKind: String, Sendable { case key, routine, dynamic }
 public enum Severity: String, Sendable { case error, warning, info }
 
 public struct Finding: Sendable, Equatable {
-    /// A stable id such as `indicator.points-mismatch`.
+    /// A stable id from the catalogue (`Rule`), such as `indicator.points`.
     public var rule: String
     public var severity: Severity
-    /// An A1 reference, or nil when the finding is about the whole form.
+    /// An A1 reference, or nil when the finding is about the whole form (never anything else:
+    /// a ratings file's row goes in `line`).
     public var cell: String?
     /// Chinese, for the office's staff.
     public var message: String
-    public init(_ rule: String, _ severity: Severity, _ cell: String?, _ message: String) {
-        self.rule = rule; self.severity = severity; self.cell = cell; self.message = message
+    /// The 序号 of the item or indicator the finding concerns (nil for the sheet as a whole):
+    /// findings of two rounds are matched by rule + code.
+    public var code: String?
+    /// The 1-based line of a CSV file the finding is about (ratings), when there is no cell.
+    public var line: Int?
+
+    public init(_ rule: Rule, _ cell: String?, _ message: String, code: String? = nil, severity: Severity? = nil, line: Int? = nil) {
+        self.rule = rule.rawValue; self.severity = severity ?? rule.severity; self.cell = cell; self.message = message
+        self.code = code; self.line = line
     }
+    /// The catalogue's entry for the rule.
+    public var catalogued: Rule? { Rule(rawValue: rule) }
 }
 
 public struct Item: Sendable {
@@ -163,10 +173,17 @@ extension Form {
             ("title", .str(title)), ("unit", .str(unit)), ("year", .int(year)), ("date", .str(date)),
             ("sections", .array(sections.map(section))),
             ("total", .object([("declaredPoints", .num(totalDeclared)), ("points", .number(totalPoints))])),
-            ("findings", .array(findings.map { f in
-                .object([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)),
-                         ("cell", .str(f.cell)), ("message", .string(f.message))])
-            })),
+            ("findings", .array(findings.map(\.json))),
         ])
+    }
+}
+
+extension Finding {
+    /// The contract's finding: rule, severity, cell, message, code (and line, only when set).
+    public var json: JSON {
+        var fields: [(String, JSON)] = [("rule", .string(rule)), ("severity", .string(severity.rawValue)),
+                                        ("cell", .str(cell)), ("message", .string(message)), ("code", .str(code))]
+        if let line { fields.append(("line", .int(line))) }
+        return .object(fields)
     }
 }

@@ -30,7 +30,8 @@ public struct Template: Decodable, Sendable {
         public var weight: Double
     }
     public struct SectionSpec: Decodable, Sendable {
-        public var kind: String
+        /// An unknown kind is an error when the template loads, not a silently skipped section.
+        public var kind: SectionKind
         public var name: String
         public var label: String?
         public var points: Double
@@ -54,7 +55,7 @@ public struct Template: Decodable, Sendable {
     }
     public struct Scoring: Decodable, Sendable {
         public var coefficients: [String: Double]
-        public var targetSections: [String]
+        public var targetSections: [SectionKind]
         public var composite: Composite
     }
 
@@ -75,7 +76,7 @@ public struct Template: Decodable, Sendable {
     public var notes: [String]
     public var scoring: Scoring
 
-    public func section(_ kind: SectionKind) -> SectionSpec? { sections.first { $0.kind == kind.rawValue } }
+    public func section(_ kind: SectionKind) -> SectionSpec? { sections.first { $0.kind == kind } }
 }
 
 public enum TemplateError: Error, Equatable {

@@ -1,19 +1,19 @@
 import ArgumentParser
 import Foundation
-import KaopingWriter
+import KaopingJobs
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The form as JSON (schema kaoping.form/1) on stdout.")
-    @Argument(help: "An .xlsx file.") var file: String
-    @Option(help: "The sheet that holds the 考评表 (default: the first that has one).") var sheet: String?
-    @Option(help: "The year template to check against (default: the form's year).") var template: String?
-    @Option(help: "The folder of year templates (default: ./Templates or beside the binary).") var templates: String?
-    @Flag(help: "Print JSON (the only output form; kept for the contract).") var json = false
+    static let configuration = CommandConfiguration(
+        abstract: "以 JSON（kaoping.form/1）输出一份考评表及其全部问题。",
+        discussion: "示例：kaoping inspect 城管局.xlsx --json\n退出码：0 已读取；2 无法读取。")
+    @Argument(help: ArgumentHelp("考评表文件（.xlsx 等）。", valueName: "文件")) var file: String
+    @Option(help: ArgumentHelp("考评表所在的工作表（默认：第一个有考评表表头的工作表）。", valueName: "工作表")) var sheet: String?
+    @OptionGroup var templates: TemplateOptions
+    @Flag(help: "输出 JSON（唯一的输出形式，为兼容约定而保留）。") var json = false
 
     func run() throws {
         do {
-            let pipeline = Pipeline(store: try TemplateStore(directory: templates))
-            let (form, _) = try pipeline.read(file, sheet: sheet, template: template)
+            let (form, _) = try templates.pipeline().read(file, sheet: sheet, template: templates.template)
             let out = Output()
             out.line(form.json.serialized())
             out.flush()
@@ -23,42 +23,48 @@ struct Inspect: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Findings per file. Exit 0: no errors; 1: errors found; 2: a file unreadable.")
-    @Argument(help: "One or more .xlsx files.") var files: [String]
-    @Option(help: "The year template to check against (default: each form's year).") var template: String?
-    @Option(help: "The folder of year templates.") var templates: String?
-    @Flag(help: "A JSON array of forms (with their findings) on stdout.") var json = false
-    @Flag(help: "Leave out info findings in the text report.") var quiet = false
+        abstract: "检查考评表，逐条列出问题（严重程度、单元格、规则、说明）。",
+        discussion: "示例：kaoping check 收件箱/ --quiet\n文件夹会递归查找（跳过 ~$ 开头的锁定文件和隐藏文件）。\n退出码：0 无错误；1 有错误；2 有文件无法读取（其余文件照常检查）。")
+    @Argument(help: ArgumentHelp("考评表文件或文件夹。", valueName: "文件或文件夹")) var files: [String]
+    @OptionGroup var templates: TemplateOptions
+    @Flag(help: "输出 JSON 数组（每份考评表一个对象）。") var json = false
+    @Flag(help: "文字报告中不列“提示”。") var quiet = false
 
     func run() throws {
-        let store: TemplateStore
-        do { store = try TemplateStore(directory: templates) } catch { fail(error) }
-        let pipeline = Pipeline(store: store)
-        var forms: [JSON] = []
-        var anyError = false, anyUnreadable = false
+        let pipeline: Pipeline
+        do { pipeline = try templates.pipeline() } catch { fail(error) }
+        let outcomes = CheckJob(inputs: files, pipeline: pipeline, template: templates.template).run()
         let out = Output()
-        for file in files {
-            do {
-                let (form, tpl) = try pipeline.read(file, template: template)
-                let errors = form.findings.filter { $0.severity == .error }.count
-                let warnings = form.findings.filter { $0.severity == .warning }.count
-                let infos = form.findings.count - errors - warnings
-                anyError = anyError || errors > 0
-                if json { forms.append(form.json); continue }
-                let who = [form.unit, form.year.map { "\($0)年" }].compactMap { $0 }.joined(separator: " ")
-                out.line("\(file)（\(who.isEmpty ? "单位未识别" : who)，模板 \(tpl?.name ?? "无")）：\(errors) 个错误，\(warnings) 个警告，\(infos) 条提示")
-                for f in form.findings where !(quiet && f.severity == .info) {
-                    let sev = f.severity == .error ? "错误" : f.severity == .warning ? "警告" : "提示"
-                    out.line("  \(sev)\t\(f.cell ?? "-")\t\(f.rule)\t\(f.message)")
-                }
-            } catch {
-                anyUnreadable = true
-                stderr("kaoping: " + describe(error))
+        for o in outcomes {
+            if let reason = o.failure { stderr("kaoping: " + reason); continue }
+            if !json { CheckJob.report(o, quiet: quiet).forEach(out.line) }
+        }
+        if json { out.line(JSON.array(outcomes.compactMap { $0.form?.json }).serialized()) }
+        out.flush()
+        if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode(2) }
+        if outcomes.contains(where: { $0.errors > 0 }) { throw ExitCode(1) }
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "列出全部检查规则：编号、严重程度、中文名称、含义、单位应如何处理。",
+        discussion: "示例：kaoping rules --json")
+    @Flag(help: "输出 JSON 数组。") var json = false
+
+    func run() throws {
+        let out = Output()
+        if json {
+            out.line(JSON.array(Rule.allCases.map { r in
+                .object([("rule", .string(r.rawValue)), ("severity", .string(r.severity.rawValue)),
+                         ("name", .string(r.name)), ("meaning", .string(r.meaning)), ("advice", .string(r.advice))])
+            }).serialized())
+        } else {
+            for r in Rule.allCases {
+                out.line("\(r.rawValue)\t\(r.severity.chinese)\t\(r.name)\t\(r.meaning)；\(r.advice)")
             }
         }
-        if json { out.line(JSON.array(forms).serialized()) }
         out.flush()
-        if anyUnreadable { throw ExitCode(2) }
-        if anyError { throw ExitCode(1) }
     }
 }

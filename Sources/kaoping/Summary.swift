@@ -1,38 +1,34 @@
 import ArgumentParser
 import Foundation
-import KaopingWriter
+import KaopingJobs
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Score summary of many evaluated forms. Exit 0: all read; 1: some inputs skipped (listed); 2: nothing written.")
-    @Argument(help: "Evaluated .xlsx files and folders (searched recursively; ~$* and .* skipped).") var inputs: [String]
-    @Option(name: .shortAndLong, help: "The summary workbook to write (.xlsx).") var output: String
-    @Option(help: "领导评价/公众评议/正向激励加分/察访核验扣分 per 单位: a CSV (UTF-8) or an .xlsx; adds 综合得分.") var ratings: String?
-    @Option(help: "The year template for every form (default: each form's year).") var template: String?
-    @Option(help: "The folder of year templates.") var templates: String?
+        abstract: "把多份考评后的考评表汇总为一个工作簿（汇总、图表、明细、问题清单）。",
+        discussion: """
+        示例：kaoping summary 考评后/ -o 汇总.xlsx --ratings 评分.csv
+        文件夹会递归查找（跳过 ~$ 开头的锁定文件和隐藏文件）。
+        退出码：0 全部读取；1 有文件被跳过（已列出）；2 未写出。
+        """)
+    @Argument(help: ArgumentHelp("考评后的考评表文件或文件夹。", valueName: "文件或文件夹")) var inputs: [String]
+    @Option(name: .shortAndLong, help: ArgumentHelp("写出的汇总工作簿（.xlsx）。", valueName: "输出")) var output: String
+    @Option(help: ArgumentHelp("各单位的 领导评价/公众评议/正向激励加分/察访核验扣分：CSV 或 .xlsx；据此计算综合得分。", valueName: "评分表"))
+    var ratings: String?
+    @OptionGroup var templates: TemplateOptions
 
     func run() throws {
-        let store: TemplateStore
-        do { store = try TemplateStore(directory: templates) } catch { fail(error) }
-        let job = SummaryJob(inputs: inputs, output: output, ratingsFile: ratings, store: store, template: template)
-        let tty = isatty(2) != 0
-        var lastWidth = 0
-        func bar(_ done: Int, _ count: Int, _ file: String) {
-            let width = 30
-            let filled = count == 0 ? width : done * width / count
-            var name = URL(fileURLWithPath: file).lastPathComponent
-            if name.count > 40 { name = "…" + name.suffix(39) }
-            let line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(count) \(name)"
-            let pad = max(0, lastWidth - line.count)
-            FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: pad)).utf8))
-            lastWidth = line.count
-        }
+        let job: SummaryJob
+        do {
+            job = SummaryJob(inputs: inputs, output: output, ratingsFile: ratings,
+                             store: try TemplateStore(directory: templates.templates), template: templates.template)
+        } catch { fail(error) }
+        let progress = Progress()
         let summary: Summary
         do {
             summary = try job.run(describe: describe) { i, n, file, outcome in
-                if tty {
-                    bar(outcome == nil ? i : i + 1, n, file)
+                if progress.tty {
+                    progress.bar(outcome == nil ? i : i + 1, n, file)
                 } else if var outcome {
                     // describe(error) already names the file.
                     outcome = outcome.replacingOccurrences(of: "跳过：\(file): ", with: "跳过：")
@@ -40,24 +36,10 @@ struct SummaryCommand: ParsableCommand {
                 }
             }
         } catch {
-            if tty && lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-            switch error {
-            case SummaryError.outputIsInput(let o):
-                stderr("kaoping: \(o): 输出文件与输入文件相同，拒绝覆盖 (refused: OUT is an input)")
-            case SummaryError.nothingToSummarise(let n):
-                stderr("kaoping: 没有可汇总的考评表（\(n) 个文件被跳过），未写出 \(output) (nothing written)")
-            case SummaryError.writeFailed(let f, let r):
-                stderr("kaoping: \(f): 写入失败：\(r)，未写出 (write failed)")
-            case RatingsError.unreadable(let f, let r):
-                stderr("kaoping: \(f): 评分表无法读取：\(r) (ratings unreadable)")
-            case RatingsError.noUnitColumn(let f):
-                stderr("kaoping: \(f): 评分表缺少「单位」列（应有 单位,领导评价,公众评议,正向激励加分,察访核验扣分） (ratings: no 单位 column)")
-            default:
-                stderr("kaoping: " + describe(error))
-            }
-            throw ExitCode(2)
+            progress.finish()
+            fail(error)
         }
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        progress.finish()
         let evaluated = summary.units.filter(\.score.evaluated).count
         stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(output)")
         if !summary.skipped.isEmpty {

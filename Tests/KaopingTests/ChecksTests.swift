@@ -1,5 +1,5 @@
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 
 // MARK: - The real anomalies of the samples (see their transcriptionNotes)

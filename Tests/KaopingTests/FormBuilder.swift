@@ -1,6 +1,6 @@
 import CXlsxWriter
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 
 // Test workbooks written with libxlsxwriter: a thin cell writer (XBook/XSheet, 1-based rows and
@@ -403,7 +403,7 @@ enum TFormWriter {
 enum Read {
     /// Maps the workbook the way the CLI does (first sheet holding a 考评表).
     static func form(_ path: String, sheet: String? = nil) throws -> Form {
-        try FormMapper.map(workbook: Workbook(path: path), sheet: sheet)
+        try FormMapper.map(reader: Workbook(path: path), sheet: sheet)
     }
     /// Read → map → check with a named template.
     static func checked(_ path: String, template: String) throws -> Form {

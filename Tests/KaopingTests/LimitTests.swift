@@ -1,6 +1,6 @@
 import CZip
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 import XLSXCore
 
@@ -171,7 +171,7 @@ final class LimitTests: XCTestCase {
     // MARK: counts and lengths, custom limits
 
     private func map(_ path: String, _ limits: XLSXLimits) -> (MutKit.Outcome, TimeInterval) {
-        MutKit.within(10) { _ = try FormMapper.map(workbook: try Workbook(path: path, limits: limits), sheet: nil) }
+        MutKit.within(10) { _ = try FormMapper.map(reader: try Workbook(path: path, limits: limits), sheet: nil) }
     }
 
     /// Cells as the reader counts them (those with a value or a formula) in the first sheet.

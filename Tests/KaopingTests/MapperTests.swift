@@ -1,5 +1,5 @@
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 
 // MARK: - The six sample workbooks against their expected forms

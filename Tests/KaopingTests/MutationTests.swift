@@ -1,6 +1,6 @@
 import CZip
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 import XLSXCore
 
@@ -180,7 +180,7 @@ enum MutKit {
         switch r.0 {
         case .form: break
         case .xlsx(let e): XCTAssertEqual(e.file, path, "\(label): error names another file", file: file, line: line)
-        case .map(.notAForm(let f, _)): XCTAssertEqual(f, path, "\(label): error names another file", file: file, line: line)
+        case .map(let e): XCTAssertEqual(e.file, path, "\(label): error names another file", file: file, line: line)
         case .other(let e): XCTFail("\(label): untyped error \(type(of: e)): \(e)", file: file, line: line)
         case .timedOut: XCTFail("\(label): no answer (hang)", file: file, line: line)
         }
@@ -455,7 +455,7 @@ final class MutationTests: XCTestCase {
             let p = dir + "/" + f
             let expected = f.split(separator: ".").dropLast().last.map(String.init) ?? "typed"
             let r = MutKit.pipeline(p, store: store)
-            MutKit.assertTyped(r, p, f)
+            MutKit.assertTyped(r, p, f, seconds: 30)  // a hang guard, not a speed test: CI machines vary
             switch (expected, r.0) {
             case ("form", .form), ("typed", _), ("damaged", .xlsx(.damagedPart)),
                  ("limit", .xlsx(.limitExceeded)), ("limit", .xlsx(.partTooLarge)): break

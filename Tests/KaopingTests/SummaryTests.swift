@@ -1,6 +1,6 @@
 import CXlsxWriter
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 import XLSXCore
 
@@ -202,7 +202,7 @@ final class SummaryTests: XCTestCase {
         let s = Scorer(template: tpl).score(form)
         XCTAssertFalse(s.evaluated)
         XCTAssertTrue(s.findings.isEmpty)
-        XCTAssertEqual(s.targetSections, ["functional", "administrative"])
+        XCTAssertEqual(s.targetSections, [.functional, .administrative])
     }
 
     func testRatingsCSVAndXLSX() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import KaopingWriter
+import KaopingJobs
 import XCTest
 import XLSXCore
 

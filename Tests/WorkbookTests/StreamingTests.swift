@@ -1,5 +1,6 @@
 import Foundation
-import Workbook
+import GridKit
+import XLSXReader
 import XCTest
 import XLSXCore
 

@@ -1,6 +1,7 @@
 import CZip
 import Foundation
-import Workbook
+import GridKit
+import XLSXReader
 import XCTest
 import XLSXCore
 

@@ -1,17 +1,14 @@
-import ArgumentParser
+import Foundation
 import KaopingWriter
 
-/// `kaoping bench-write OUT ROWS`: the writer's half of `make bench`. Writes the same
+/// `kaoping-bench write OUT [ROWS] [--normal-memory]`: the writer's half of `make bench`. Writes the same
 /// deterministic sheet as bench/write.c (the C floor) through `SheetWriter`, so the two time
 /// the same libxlsxwriter work and differ only by the Swift layer.
-struct BenchWrite: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench-write",
-        abstract: "Write the benchmark's deterministic ROWS x 10 sheet (for make bench).",
-        shouldDisplay: false)
-    @Argument(help: "The .xlsx to write.") var output: String
-    @Argument(help: "Rows.") var rows: Int = 200_000
-    @Flag(help: "Keep every row in memory until the end (libxlsxwriter's normal mode).") var normalMemory = false
+struct BenchWrite {
+    var output: String
+    var rows = 200_000
+    /// Keep every row in memory until the end (libxlsxwriter's normal mode).
+    var normalMemory = false
 
     /// splitmix64 from the seed bench/write.c uses.
     struct Random {
@@ -69,7 +66,20 @@ struct BenchWrite: ParsableCommand {
                     }
                 }
             }
-        } catch { fail(error) }
+        } catch {
+            FileHandle.standardError.write(Data("kaoping-bench: \(error)\n".utf8))
+            exit(2)
+        }
         print("\(rows) rows, \(pool.count) strings")
     }
 }
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard args.first == "write", args.count >= 2 else {
+    FileHandle.standardError.write(Data("用法：kaoping-bench write OUT.xlsx [ROWS] [--normal-memory]\n".utf8))
+    exit(2)
+}
+var job = BenchWrite(output: args[1])
+if args.count > 2, let n = Int(args[2]) { job.rows = n }
+job.normalMemory = args.contains("--normal-memory")
+try job.run()

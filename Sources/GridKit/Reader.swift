@@ -16,8 +16,3 @@ public protocol GridReader: AnyObject {
     /// Loads sheet `index` (into `sheetList`) with its cells, merges, hidden rows/columns and sizes.
     func loadGrid(_ index: Int) throws -> Grid
 }
-
-extension Workbook: GridReader {
-    public var sheetList: [SheetEntry] { sheets.map { SheetEntry(name: $0.name, state: $0.state) } }
-    public func loadGrid(_ index: Int) throws -> Grid { try load(sheets[index]) }
-}

@@ -1,6 +1,6 @@
+import GridKit
 import XLSXCore
 
-public enum SheetState: String, Sendable { case visible, hidden, veryHidden }
 
 public struct SheetInfo: Sendable {
     public var name: String
@@ -118,4 +118,9 @@ public final class Workbook {
         return Grid(name: sheet.name, state: sheet.state, cells: cells, meta: meta,
                     hiddenRows: hiddenRows, rowHeights: heights, formats: formats, date1904: date1904)
     }
+}
+
+extension Workbook: GridReader {
+    public var sheetList: [SheetEntry] { sheets.map { SheetEntry(name: $0.name, state: $0.state) } }
+    public func loadGrid(_ index: Int) throws -> Grid { try load(sheets[index]) }
 }

@@ -1,69 +1,23 @@
 import Foundation
-/// OOXML text helpers shared by the part readers.
-enum OOXMLText {
-    /// Decodes `_xHHHH_` escapes (`_x000D_` for CR, `_x005F_` for a literal underscore).
-    static func unescape(_ s: String) -> String {
-        guard hasEscapeMark(s) else { return s }
-        var out = ""
-        out.reserveCapacity(s.count)
-        let u = Array(s.unicodeScalars)
-        var i = 0
-        while i < u.count {
-            if u[i] == "_", i + 6 < u.count, u[i + 1] == "x", u[i + 6] == "_" {
-                var v: UInt32 = 0, ok = true
-                for k in 2...5 {
-                    guard let d = UInt32(String(u[i + k]), radix: 16) else { ok = false; break }
-                    v = v * 16 + d
-                }
-                if ok, let sc = Unicode.Scalar(v) {
-                    out.unicodeScalars.append(sc)
-                    i += 7
-                    continue
-                }
-            }
-            out.unicodeScalars.append(u[i])
-            i += 1
-        }
-        return out
-    }
-}
-
-extension OOXMLText {
-    /// Whether the bytes hold `_x`: the cheap test before the scalar-by-scalar decoding
-    /// (a Foundation substring search here cost a tenth of reading a big sheet).
-    @inline(__always) static func hasEscapeMark(_ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { b in
-            guard b.count >= 7 else { return false } // `_xHHHH_` is 7 bytes
-            var i = 0
-            let last = b.count - 1
-            while i < last {
-                if b[i] == 0x5F && b[i + 1] == 0x78 { return true }
-                i += 1
-            }
-            return false
-        }
-    }
-}
 
 /// Collects character data into a byte buffer with a length limit.
-struct TextBuffer {
-    var bytes: [UInt8] = []
-    var overflow = false
-    let limit: Int
-    init(limit: Int) { self.limit = limit; bytes.reserveCapacity(256) }
-    mutating func reset() {
+public struct TextBuffer {
+    public var bytes: [UInt8] = []
+    public var overflow = false
+    public let limit: Int
+    public init(limit: Int) { self.limit = limit; bytes.reserveCapacity(256) }
+    public mutating func reset() {
         if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         overflow = false
     }
-    mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
         if bytes.count + b.count > limit { overflow = true; return }
         bytes.append(contentsOf: b)
     }
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The bytes as a non-negative integer (a shared-string index), without a String.
-    var integer: Int? {
+    public var integer: Int? {
         var v = 0, any = false
         for b in bytes {
             if b >= 0x30 && b <= 0x39 { v = v &* 10 &+ Int(b - 0x30); any = true; if v > 1 << 40 { return nil } }
@@ -74,13 +28,13 @@ struct TextBuffer {
     }
 
     /// Powers of ten that a Double holds exactly.
-    static let exactPowers: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+    public static let exactPowers: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
 
     /// The common plain decimal (`-123.45`: optional sign, at most 15 digits, no exponent, no
     /// blanks) without strtod. With at most 15 digits the digits are an exact integer below 2^53
     /// and 10^k is exact, so the one division is correctly rounded: the same Double strtod gives.
     /// Anything else is nil, for strtod to decide.
-    @inline(__always) static func exactDecimal(_ bytes: [UInt8]) -> Double? {
+    @inline(__always) public static func exactDecimal(_ bytes: [UInt8]) -> Double? {
         bytes.withUnsafeBufferPointer { b -> Double? in
             var i = 0, negative = false
             if b[0] == 0x2D { negative = true; i = 1 } else if b[0] == 0x2B { i = 1 }
@@ -106,7 +60,7 @@ struct TextBuffer {
     }
 
     /// The bytes as a number, parsed in place; nil unless the whole text is one number.
-    var double: Double? {
+    public var double: Double? {
         guard !bytes.isEmpty, bytes.count < 64 else { return nil }
         if let d = TextBuffer.exactDecimal(bytes) { return d }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buf -> Double? in

@@ -1,5 +1,6 @@
 import CXlsxWriter
 import Foundation
+import KaopingWriter
 
 /// One cell for `SheetWriter.row(_:_:)`.
 public enum SheetValue: Sendable {

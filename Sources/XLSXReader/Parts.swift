@@ -1,3 +1,4 @@
+import GridKit
 import XLSXCore
 
 /// `_rels/*.rels`: relationship id → (type, target part).

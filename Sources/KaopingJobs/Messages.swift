@@ -3,7 +3,8 @@ import KaopingWriter
 import XLSXCore
 
 /// One line for a person: the file, the part or cell, and the reason (Chinese first, then English).
-func describe(_ error: Error) -> String {
+/// Every error of every layer is worded here, once; the CLI and the server print what this says.
+public func describe(_ error: Error) -> String {
     switch error {
     case let e as XLSXError:
         switch e {
@@ -24,6 +25,23 @@ func describe(_ error: Error) -> String {
         switch e {
         case .notAForm(let f, let s):
             return "\(f): \(s.map { "工作表「\($0)」" } ?? "所有工作表都")不是绩效目标考评表（找不到 序号/一级指标/权重/完成时限 等表头） (not a 考评表)"
+        case .noSuchSheet(let f, let s, let all):
+            return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
+        case .noSheets(let f):
+            return "\(f): 文件中没有任何工作表或表格 (no sheet)"
+        }
+    case let e as InputError:
+        switch e {
+        case .unsupported(let f, let kind):
+            switch kind {
+            case .doc: return "\(f): 这是旧版 Word .doc 文件，请在 Word 或 WPS 中另存为 .docx（或把考评表另存为 .xlsx）后再提交 (old Word .doc: save it as .docx)"
+            case .pdf: return "\(f): 这是 PDF 文件，无法读取表格内容，请提交 Excel（.xlsx）或 Word（.docx）原件 (PDF: send the .xlsx or .docx)"
+            case .image: return "\(f): 这是图片文件，无法读取表格内容，请提交 Excel（.xlsx）原件 (image: send the .xlsx)"
+            case .ods: return "\(f): 这是 OpenDocument 表格（.ods），请另存为 .xlsx 后再提交 (.ods: save it as .xlsx)"
+            case .docx: return "\(f): 这是 Word 文档（.docx），请把考评表另存为 .xlsx 后再提交 (.docx: save the table as .xlsx)"
+            case .otherZip: return "\(f): 这是压缩包或其他文档，不是 Excel 工作簿；请提交考评表的 .xlsx 文件 (a zip that is not a workbook)"
+            case .xlsx, .xls, .encrypted, .unknown: return "\(f): 无法识别的文件格式 (unknown format)"
+            }
         }
     case let e as TemplateError:
         switch e {
@@ -37,11 +55,26 @@ func describe(_ error: Error) -> String {
         case .libxlsxwriter(let p, let r): return "\(p): 写出失败：\(r) (write failed)"
         case .rename(let p, let r): return "\(p): 无法落盘：\(r) (rename failed)"
         }
-    case let e as CLIError:
+    case let e as SummaryError:
+        switch e {
+        case .outputIsInput(let o): return "\(o): 输出文件与输入文件相同，拒绝覆盖 (refused: OUT is an input)"
+        case .nothingToSummarise(let n): return "没有可汇总的考评表（\(n) 个文件被跳过），未写出 (nothing written)"
+        case .writeFailed(let f, let r): return "\(f): 写入失败：\(r)，未写出 (write failed)"
+        }
+    case let e as RatingsError:
+        switch e {
+        case .unreadable(let f, let r): return "\(f): 评分表无法读取：\(r) (ratings unreadable)"
+        case .noUnitColumn(let f): return "\(f): 评分表缺少「单位」列（应有 单位,领导评价,公众评议,正向激励加分,察访核验扣分） (ratings: no 单位 column)"
+        }
+    case let e as JobError:
         return e.message
     default:
         return "\(error)"
     }
 }
 
-struct CLIError: Error { let message: String }
+/// A job's own refusal, already worded for a person.
+public struct JobError: Error, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,3 +1,4 @@
+import GridKit
 import XLSXCore
 
 /// One `<row>` as it streams past.
@@ -9,15 +10,6 @@ public struct Row {
     public var cells: [Cell]
 }
 
-/// Sheet-level facts that come before or after `sheetData`.
-public struct SheetMeta: Sendable {
-    public var merges: [CellRange] = []
-    public var hiddenCols: Set<Int> = []
-    public var colWidths: [Int: Double] = [:]
-    public var defaultRowHeight: Double?
-    public var declaredDimension: String?
-    public init() {}
-}
 
 /// SAX handler for a worksheet part: emits rows as they close and keeps only the current row.
 final class SheetHandler: XMLHandler {

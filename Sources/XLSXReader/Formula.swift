@@ -1,3 +1,4 @@
+import GridKit
 /// Moves the relative references of a shared formula from its anchor cell to another cell,
 /// as Excel does when it expands `<f t="shared" si="…"/>`.
 public enum FormulaShift {

@@ -1,0 +1,2 @@
+@_exported import KaopingWriter
+@_exported import XLSXReader

@@ -1,0 +1,72 @@
+import Foundation
+import GridKit
+import XLSXCore
+import XLSXReader
+
+/// What a file is, told by its bytes (never by its extension): a unit's `.xls` renamed `.xlsx`
+/// is still read as what it is.
+public enum FileKind: String, Sendable {
+    case xlsx, xls, ods, docx
+    /// Password-protected OOXML (an OLE2 file holding `EncryptedPackage`).
+    case encrypted
+    /// Old Word `.doc` (OLE2 with a `WordDocument` stream).
+    case doc
+    /// A zip that is none of the above (an .odt, a .zip of sheets).
+    case otherZip
+    case pdf, image
+    /// Anything else: text, CSV, HTML saved as .xlsx, a cut-off download.
+    case unknown
+}
+
+/// Opening any input: the one place that looks at a file's bytes and picks its reader.
+public enum InputFile {
+    /// The kind of the file at `path`, from its first bytes and, for a zip, its part names.
+    public static func kind(of path: String) throws -> FileKind {
+        let head = try firstBytes(path, 8)
+        if head.starts(with: [0x50, 0x4B]) {
+            let zip = try ZipArchive(path: path)
+            if zip.has("xl/workbook.xml") || zip.has("[Content_Types].xml") && !zip.has("word/document.xml") { return .xlsx }
+            if zip.has("word/document.xml") { return .docx }
+            if zip.has("mimetype"), (zip.declaredSize("mimetype") ?? 0) < 1024, let m = try? zip.data("mimetype"),
+               String(decoding: m, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") { return .ods }
+            return .otherZip
+        }
+        if head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] { return .xls }  // refined by the OLE2 reader
+        if head.starts(with: Array("%PDF".utf8)) { return .pdf }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF])
+            || head.starts(with: Array("GIF8".utf8)) || head.starts(with: Array("BM".utf8))
+            || head.starts(with: [0x49, 0x49, 0x2A, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return .image }
+        return .unknown
+    }
+
+    /// A reader for the file, whatever its format; a format Kaoping does not read is refused
+    /// with what to save it as.
+    public static func open(_ path: String) throws -> GridReader {
+        switch try kind(of: path) {
+        case .xlsx, .xls, .encrypted, .unknown: return try Workbook(path: path)
+        case .ods, .docx, .doc, .otherZip, .pdf, .image:
+            throw InputError.unsupported(file: path, kind: try kind(of: path))
+        }
+    }
+
+    static func firstBytes(_ path: String, _ n: Int) throws -> [UInt8] {
+        guard let f = fopen(path, "rb") else {
+            if access(path, F_OK) != 0 { throw XLSXError.fileNotFound(file: path) }
+            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(f) }
+        var st = stat()
+        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw XLSXError.unreadable(file: path, reason: "is a directory")
+        }
+        var head = [UInt8](repeating: 0, count: n)
+        let got = fread(&head, 1, n, f)
+        return Array(head.prefix(got))
+    }
+}
+
+/// Why an input is not read at all, before any reader looks inside it.
+public enum InputError: Error, Equatable {
+    /// A format Kaoping does not read: what to save it as is in the message.
+    case unsupported(file: String, kind: FileKind)
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+
+/// Runs the command; argument errors are said in Chinese with exit 2 (the contract's code for
+/// input that cannot be used), not swift-argument-parser's English and exit 64.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try Kaoping.parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let code = Kaoping.exitCode(for: error)
+            if code == .success {
+                // --help, --version: the help text, on stdout.
+                print(Kaoping.fullMessage(for: error))
+                exit(0)
+            }
+            if code.rawValue == 64 || error is ValidationError {
+                stderr("kaoping: 参数错误：" + ArgumentWording.chinese(Kaoping.message(for: error)))
+                stderr(Kaoping.usageString(for: error))
+                stderr("（用 kaoping --help 或 kaoping 命令 --help 查看说明）")
+                exit(2)
+            }
+            stderr("kaoping: " + Kaoping.message(for: error))
+            exit(code.rawValue)
+        }
+    }
+}
+
+private extension Kaoping {
+    /// The usage line of the subcommand the error belongs to, or of the root.
+    static func usageString(for error: Error) -> String {
+        let full = fullMessage(for: error)
+        return full.split(separator: "\n").first { $0.hasPrefix("Usage:") || $0.hasPrefix("用法") }
+            .map { "用法：" + $0.dropFirst("Usage:".count).trimmingCharacters(in: .whitespaces) } ?? helpMessage()
+    }
+}
+
+/// swift-argument-parser's messages, in Chinese.
+enum ArgumentWording {
+    static let patterns: [(String, String)] = [
+        ("Missing expected argument", "缺少参数"),
+        ("Missing value for", "选项缺少值："),
+        ("Unknown option", "未知选项"),
+        ("Unexpected argument", "多余的参数"),
+        ("Unexpected arguments", "多余的参数"),
+        ("The value", "值"),
+        ("is invalid for", "不适用于"),
+        ("Error: ", ""),
+    ]
+    static func chinese(_ message: String) -> String {
+        var s = message
+        for (en, zh) in patterns { s = s.replacingOccurrences(of: en, with: zh) }
+        return s.split(separator: "\n").first.map(String.init) ?? s
+    }
+}
