@@ -94,16 +94,20 @@ public struct Section: Sendable {
     }
 }
 
+/// What a column of the table holds, as its header label says.
+public enum ColumnRole: String, Sendable, Codable, CaseIterable {
+    case project, project2, code, basis, level1, level2, weight, deadline, leaders, departments, persons, remark, grade, score
+}
+
 /// Where the table's columns are; the writer and the checks use it.
 public struct Layout: Sendable {
     public var headerTop = 0
     public var headerRows = 1
     public var projectColumns = 1
-    /// Role → 1-based column. Roles: project, code, basis, level1, level2, weight, deadline,
-    /// leaders, departments, persons, remark, grade, score.
-    public var columns: [String: Int] = [:]
+    /// Role → 1-based column.
+    public var columns: [ColumnRole: Int] = [:]
     /// Role → the header label as printed.
-    public var labels: [String: String] = [:]
+    public var labels: [ColumnRole: String] = [:]
     public var firstBodyRow = 0
     public var lastBodyRow = 0
     public init() {}
@@ -124,7 +128,7 @@ public struct Form: Sendable {
     public var layout = Layout()
     /// Lines printed under the table: signatures, 备注 notes, the score block, as (cell, text).
     public var trailer: [(cell: String, text: String)] = []
-    public var hasGrades: Bool { layout.columns["grade"] != nil || layout.columns["score"] != nil }
+    public var hasGrades: Bool { layout.columns[.grade] != nil || layout.columns[.score] != nil }
     public var totalPoints: Double { sections.reduce(0) { $0 + $1.points } }
     public var items: [Item] { sections.flatMap(\.items) }
     public init(file: String, sheet: String) { self.file = file; self.sheet = sheet }

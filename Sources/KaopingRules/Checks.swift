@@ -37,5 +37,5 @@ struct Findings {
         list.append(Finding(rule, cell, message, code: code, severity: severity))
     }
     /// The cell of a column role at a sheet row.
-    func ref(_ role: String, _ row: Int) -> String? { form.layout.columns[role].map { CellRef.format(row: row, col: $0) } }
+    func ref(_ role: ColumnRole, _ row: Int) -> String? { form.layout.columns[role].map { CellRef.format(row: row, col: $0) } }
 }

@@ -19,11 +19,11 @@ extension Checker {
                         let code = it.code ?? ind.code
                         let where_ = it.code ?? "第 \(it.row) 行"
                         if it.weight == nil {
-                            out.add(.itemWeightMissing, out.ref("weight", it.row), "\(where_) 缺少权重", code: code)
+                            out.add(.itemWeightMissing, out.ref(.weight, it.row), "\(where_) 缺少权重", code: code)
                         }
                         if let c = it.code {
                             if let prev = codes[c] {
-                                out.add(.codeDuplicate, out.ref("code", it.row), "序号 \(c) 重复（第 \(prev) 行已使用）", code: c)
+                                out.add(.codeDuplicate, out.ref(.code, it.row), "序号 \(c) 重复（第 \(prev) 行已使用）", code: c)
                             } else { codes[c] = it.row }
                             let segs = c.split(separator: "-").count
                             let expected: [Int]
@@ -33,36 +33,36 @@ extension Checker {
                             default: expected = [1, 2]
                             }
                             if !expected.contains(segs) {
-                                out.add(.codePattern, out.ref("code", it.row), "序号 \(c) 不符合“\(s.kind == .functional ? "部分-一级-二级（如 1-2-3）" : "部分-序号（如 4-1）")”的格式", code: c)
+                                out.add(.codePattern, out.ref(.code, it.row), "序号 \(c) 不符合“\(s.kind == .functional ? "部分-一级-二级（如 1-2-3）" : "部分-序号（如 4-1）")”的格式", code: c)
                             } else if s.kind == .functional, segs == 3, let ic = ind.code, !c.hasPrefix(ic + "-") {
-                                out.add(.codePattern, out.ref("code", it.row), "序号 \(c) 与所属一级指标 \(ic) 不一致", code: c)
+                                out.add(.codePattern, out.ref(.code, it.row), "序号 \(c) 与所属一级指标 \(ic) 不一致", code: c)
                             }
                         } else {
-                            out.add(.codeMissing, out.ref("code", it.row), "第 \(it.row) 行缺少序号", code: ind.code)
+                            out.add(.codeMissing, out.ref(.code, it.row), "第 \(it.row) 行缺少序号", code: ind.code)
                         }
                         if let t = it.text {
                             let key = Checker.norm(t)
                             if key == Checker.norm(ind.text) {
-                                out.add(.itemSameAsIndicator, out.ref("level2", it.row), "\(where_) 的二级指标与其一级指标内容相同", code: code)
+                                out.add(.itemSameAsIndicator, out.ref(.level2, it.row), "\(where_) 的二级指标与其一级指标内容相同", code: code)
                             }
                             if let prev = texts[key] {
-                                out.add(.itemDuplicate, out.ref("level2", it.row), "\(where_) 与第 \(prev) 行的二级指标内容相同", code: code)
+                                out.add(.itemDuplicate, out.ref(.level2, it.row), "\(where_) 与第 \(prev) 行的二级指标内容相同", code: code)
                             } else { texts[key] = it.row }
                             if s.kind == .functional && adminTexts.contains(key) {
-                                out.add(.functionalDuplicatesAdmin, out.ref("level2", it.row), "\(where_) 与行政能力目标的指标重复", code: code)
+                                out.add(.functionalDuplicatesAdmin, out.ref(.level2, it.row), "\(where_) 与行政能力目标的指标重复", code: code)
                             }
                         } else if s.kind == .functional && !(ind.items.count == 1 && n == 0) {
-                            out.add(.itemTextMissing, out.ref("level2", it.row), "\(where_) 缺少二级指标内容", code: code)
+                            out.add(.itemTextMissing, out.ref(.level2, it.row), "\(where_) 缺少二级指标内容", code: code)
                         }
-                        if it.deadline == nil { out.add(.itemDeadlineMissing, out.ref("deadline", it.row), "\(where_) 缺少完成时限", code: code) }
-                        if it.leaders.isEmpty { out.add(.itemLeadersMissing, out.ref("leaders", it.row), "\(where_) 缺少分管领导", code: code) }
-                        if it.departments.isEmpty { out.add(.itemDepartmentsMissing, out.ref("departments", it.row), "\(where_) 缺少责任部门", code: code) }
-                        if it.persons.isEmpty { out.add(.itemPersonsMissing, out.ref("persons", it.row), "\(where_) 缺少责任人", code: code) }
+                        if it.deadline == nil { out.add(.itemDeadlineMissing, out.ref(.deadline, it.row), "\(where_) 缺少完成时限", code: code) }
+                        if it.leaders.isEmpty { out.add(.itemLeadersMissing, out.ref(.leaders, it.row), "\(where_) 缺少分管领导", code: code) }
+                        if it.departments.isEmpty { out.add(.itemDepartmentsMissing, out.ref(.departments, it.row), "\(where_) 缺少责任部门", code: code) }
+                        if it.persons.isEmpty { out.add(.itemPersonsMissing, out.ref(.persons, it.row), "\(where_) 缺少责任人", code: code) }
                         // Said once per indicator when its 一级 text names the topic, else per item.
                         if s.kind == .functional, n == 0 || !indicatorTopic {
                             let hit = n == 0 && indicatorTopic ? ind.text : (it.text ?? "")
                             if let kw = rules.functionalForbiddenKeywords.first(where: { hit.has($0) }) {
-                                out.add(.functionalAdminTopic, n == 0 && indicatorTopic ? ind.textCell : out.ref("level2", it.row),
+                                out.add(.functionalAdminTopic, n == 0 && indicatorTopic ? ind.textCell : out.ref(.level2, it.row),
                                         "\(n == 0 && indicatorTopic ? "一级指标 \(ind.code ?? "")" : where_) 涉及“\(kw)”，此类内容属于行政能力目标，不应列入职能工作目标",
                                         code: n == 0 && indicatorTopic ? ind.code : code)
                             }

@@ -30,7 +30,7 @@ extension Checker {
         var matched = Set<Int>()
         for (n, ind) in inds.enumerated() {
             for it in ind.items where it.text != nil {
-                out.add(.adminHasLevel2, out.ref("level2", it.row), "行政能力目标不下设二级指标（第 \(it.row) 行）", code: it.code ?? ind.code)
+                out.add(.adminHasLevel2, out.ref(.level2, it.row), "行政能力目标不下设二级指标（第 \(it.row) 行）", code: it.code ?? ind.code)
             }
             let fi = ind.code.flatMap { c in fixed.firstIndex { $0.code == c } } ?? (n < fixed.count ? n : nil)
             guard let fi, !matched.contains(fi) else {
@@ -43,7 +43,7 @@ extension Checker {
                 out.add(.adminTextChanged, ind.textCell, "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的内容与 \(template.name) 年规定不同，应为「\(spec.text)」", code: ind.code)
             }
             if let w = ind.items.first?.weight, !Checker.same(w, spec.weight) {
-                out.add(.adminWeightChanged, out.ref("weight", ind.row), "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的权重为 \(Checker.fmt(w))，规定为 \(Checker.fmt(spec.weight))", code: ind.code)
+                out.add(.adminWeightChanged, out.ref(.weight, ind.row), "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的权重为 \(Checker.fmt(w))，规定为 \(Checker.fmt(spec.weight))", code: ind.code)
             }
         }
         for (fi, spec) in fixed.enumerated() where !matched.contains(fi) {

@@ -82,8 +82,8 @@ public struct Scorer: Sendable {
         var counts = Dictionary(uniqueKeysWithValues: gradeOrder.map { ($0, 0) })
         var unscoredTotal = 0
         var anyScored = false
-        let scoreCol = form.layout.columns["score"]
-        let gradeCol = form.layout.columns["grade"]
+        let scoreCol = form.layout.columns[.score]
+        let gradeCol = form.layout.columns[.grade]
         for s in form.sections {
             var sum = 0.0, unscored = 0
             for g in s.groups {

@@ -14,7 +14,7 @@ extension Checker {
             if let st = s.subtotal, !Checker.same(st, p) {
                 out.add(.sectionSubtotal, s.subtotalCell, "「\(s.name)」合计为 \(Checker.fmt(st)) 分，但各项权重合计为 \(Checker.fmt(p)) 分")
             } else if s.subtotal == nil, let row = s.subtotalRow {
-                out.add(.sectionSubtotalBroken, s.subtotalCell ?? out.ref("weight", row), "「\(s.name)」合计单元格没有有效数值（应为 \(Checker.fmt(p)) 分）")
+                out.add(.sectionSubtotalBroken, s.subtotalCell ?? out.ref(.weight, row), "「\(s.name)」合计单元格没有有效数值（应为 \(Checker.fmt(p)) 分）")
             }
             if let spec = template.section(s.kind), !Checker.same(spec.points, p) {
                 out.add(.sectionTemplatePoints, s.labelCell ?? s.subtotalCell,

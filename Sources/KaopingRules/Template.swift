@@ -125,8 +125,14 @@ public struct TemplateStore: Sendable {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let t = try JSONDecoder().decode(Template.self, from: data)
+            // A mistyped column key would silently drop a column from every written sheet.
+            if let bad = t.columns.first(where: { ColumnRole(rawValue: $0.key) == nil }) {
+                throw TemplateError.invalid(file: path, reason: "未知的列 key「\(bad.key)」（可用：\(ColumnRole.allCases.map(\.rawValue).joined(separator: "、"))）")
+            }
             cache.byFile[file] = t
             return t
+        } catch let e as TemplateError {
+            throw e
         } catch {
             throw TemplateError.invalid(file: path, reason: "\(error)")
         }

@@ -112,9 +112,9 @@ final class DatesAndLabelsTests: XCTestCase {
                   s(4, 8, "张三"), s(4, 9, "办公室"), s(4, 10, "李四")]
         let grid = Grid(name: "Sheet1", cells: cells, meta: SheetMeta(), formats: [CellFormat(), dateFmt])
         let form = try XCTUnwrap(FormMapper().map(grid, file: "t.xlsx"))
-        XCTAssertEqual(form.layout.columns["deadline"], 7)
-        XCTAssertEqual(form.layout.columns["departments"], 9)
-        XCTAssertEqual(form.layout.columns["weight"], 6)
+        XCTAssertEqual(form.layout.columns[.deadline], 7)
+        XCTAssertEqual(form.layout.columns[.departments], 9)
+        XCTAssertEqual(form.layout.columns[.weight], 6)
         XCTAssertEqual(form.items.map { $0.deadline }, ["2024年12月31日", "12月底前"])
         XCTAssertEqual(form.items.map { $0.text }, ["二级甲", "二级乙"])
         XCTAssertEqual(form.section(SectionKind.functional)?.points, 4)

@@ -169,7 +169,7 @@ final class WriterTests: XCTestCase {
         // The 2021 sheet written with the 2024 template: one header row, 2024's column labels.
         let (_, back, out) = try fix(Repo.samples + "/003-yingji-2021.xlsx", template: "2024")
         XCTAssertEqual(back.layout.headerRows, 1)
-        XCTAssertEqual(back.layout.labels["weight"], "权重分值")
+        XCTAssertEqual(back.layout.labels[.weight], "权重分值")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out))
     }
 

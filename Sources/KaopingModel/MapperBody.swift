@@ -1,0 +1,183 @@
+import Foundation
+import GridKit
+
+/// Body rows: items, their indicator, weights, deadlines, names, grades and scores.
+extension Mapping {
+    // MARK: body
+
+    /// The visible cell of a role's column at a row: the merge anchor if merged.
+    func cell(_ role: ColumnRole, _ r: Int) -> Cell? {
+        guard let c = col[role] else { return nil }
+        return grid.visibleCell(r, c)
+    }
+
+    func isOwnAnchor(_ c: Cell?, _ r: Int) -> Bool { c.map { $0.row == r } ?? false }
+
+    static func indicatorCode(_ code: String?) -> String? {
+        guard let code else { return nil }
+        let segs = code.split(separator: "-")
+        return segs.count <= 2 ? code : segs.prefix(2).joined(separator: "-")
+    }
+
+    mutating func readBody(_ r: Int) {
+        let codeCell = cell(.code, r)
+        let rawCode = isOwnAnchor(codeCell, r) ? text(codeCell) : nil
+        var code = rawCode.flatMap(KText.code)
+        if let rc = rawCode, code == nil {
+            // Not a code: keep it visible rather than drop it.
+            form.findings.append(Finding(.codeInvalid, codeCell?.ref, "序号「\(rc)」不是“1-2-3”形式的编号"))
+            code = nil
+            take(codeCell)
+        }
+        take(codeCell)
+        let (si, gi) = currentGroup(code: code)
+        let kind = form.sections[si].kind
+
+        // What the row says in the content columns (文件依据, 一级, 二级), by distinct anchor.
+        var contentAnchors: [Cell] = []
+        for role in [ColumnRole.basis, .level1, .level2] {
+            if let c = cell(role, r), text(c) != nil, !contentAnchors.contains(where: { $0.row == c.row && $0.col == c.col }) {
+                contentAnchors.append(c)
+            }
+        }
+
+        var item = Item(row: r)
+        item.code = code
+        fillItem(&item, r, si: si, gi: gi)
+
+        if kind == .functional || kind == .other {
+            readFunctional(r, si: si, gi: gi, item: item)
+        } else {
+            // 行政能力, 精神文明, 平安: one row is one indicator; its text spans 文件依据…二级.
+            let own = contentAnchors.filter { $0.row == r }
+            let inds = form.sections[si].groups[gi].indicators
+            if own.isEmpty, !contentAnchors.isEmpty, inds.last != nil {
+                // Text merged down from the row above: one more item of the same indicator.
+                form.sections[si].groups[gi].indicators[inds.count - 1].items.append(item)
+                return
+            }
+            var ind = Indicator(code: Mapping.indicatorCode(code), text: own.first.flatMap { text($0) } ?? "",
+                                basis: nil, declaredPoints: nil, row: r, textCell: own.first?.ref)
+            own.forEach { take($0) }
+            if own.count > 1 {
+                item.text = own.dropFirst().compactMap { text($0) }.joined(separator: "\n")
+            }
+            ind.items.append(item)
+            form.sections[si].groups[gi].indicators.append(ind)
+        }
+    }
+
+    mutating func fillItem(_ item: inout Item, _ r: Int, si: Int, gi: Int) {
+        if let w = cell(.weight, r) {
+            take(w)
+            switch w.value {
+            case .number(let d)?: item.weight = d
+            case .string(let s)?:
+                if let d = KText.number(s) {
+                    item.weight = d
+                    form.findings.append(Finding(.numberAsText, w.ref, "权重「\(s)」以文本形式保存，已按数值 \(CellValue.format(d)) 读取"))
+                } else if !KText.trim(s).isEmpty {
+                    form.findings.append(Finding(.weightUnparsable, w.ref, "权重「\(s)」无法识别为数值"))
+                }
+            case .error(let e)?:
+                form.findings.append(Finding(.weightError, w.ref, "权重单元格显示错误值 \(e)"))
+            default: break
+            }
+        }
+        if let d = cell(.deadline, r) { take(d); item.deadline = text(d) }
+        if let c = cell(.remark, r) { take(c); item.remark = text(c) }
+        if let c = cell(.grade, r) {
+            take(c)
+            if let t = text(c) {
+                let g = KText.squeeze(KText.halfWidth(t)).uppercased()
+                    .replacingOccurrences(of: "—", with: "-").replacingOccurrences(of: "－", with: "-")
+                if ["A+", "A", "A-", "B+", "B", "C"].contains(g) { item.grade = g } else {
+                    form.findings.append(Finding(.gradeInvalid, c.ref, "档次「\(t)」不是 A+、A、A-、B+、B、C 之一"))
+                }
+            }
+        }
+        if let c = cell(.score, r) {
+            take(c)
+            if case .number(let d)? = c.value { item.score = d } else if let t = text(c) {
+                if let d = KText.number(t) { item.score = d } else if case .error? = c.value {} else {
+                    form.findings.append(Finding(.scoreUnparsable, c.ref, "得分「\(t)」无法识别为数值"))
+                }
+            }
+        }
+        // Names: a cell merged over several rows belongs to each; a blank cell under a filled one
+        // of the same indicator continues it (the merge was lost).
+        let prev = form.sections[si].groups[gi].indicators.last?.items.last
+        for (role, kp) in [(ColumnRole.leaders, \Item.leaders), (ColumnRole.departments, \Item.departments), (ColumnRole.persons, \Item.persons)] {
+            let c = cell(role, r)
+            take(c)
+            item[keyPath: kp] = KText.names(text(c))
+            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), !prev[keyPath: kp].isEmpty {
+                item[keyPath: kp] = prev[keyPath: kp]
+            }
+        }
+    }
+
+    /// True when row r continues the current indicator (its 一级 cell is blank or merged from above).
+    func sameIndicatorContinues(_ r: Int) -> Bool {
+        guard let l1 = col[.level1] else { return false }
+        if let c = grid.visibleCell(r, l1) { return c.row < r }
+        return true
+    }
+
+    mutating func readFunctional(_ r: Int, si: Int, gi: Int, item: Item) {
+        var item = item
+        let l1 = cell(.level1, r)
+        let l2 = cell(.level2, r)
+        let basisCell = cell(.basis, r)
+        let inds = form.sections[si].groups[gi].indicators
+        let current = inds.last
+        let l1Text = text(l1)
+        var startNew: Bool
+        if let l1, l1.row == r, let t = l1Text {
+            // A new 一级 cell, unless the sheet repeats the same text row by row (merge lost).
+            startNew = !(current != nil && KText.squeeze(current!.text) == KText.squeeze(t)
+                         && (item.code == nil || current!.code == nil || Mapping.indicatorCode(item.code) == current!.code))
+        } else if let l1, l1.row < r {
+            startNew = current == nil || current!.textCell != l1.ref
+        } else {
+            // Blank 一级: the continuation of the indicator above when the code agrees.
+            startNew = current == nil || !(item.code == nil || current!.code == nil
+                                           || Mapping.indicatorCode(item.code) == current!.code)
+        }
+        // 二级 text, unless 一级 and 二级 are one merged cell (a one-row indicator).
+        if let l2, text(l2) != nil, !(l1 != nil && l2.row == l1!.row && l2.col == l1!.col) {
+            item.text = text(l2)
+            take(l2)
+        }
+        take(l1)
+        let basisText = text(basisCell)
+        take(basisCell)
+        if startNew {
+            var ind = Indicator(code: Mapping.indicatorCode(item.code), text: l1Text ?? "", basis: basisText,
+                                declaredPoints: l1Text.flatMap(KText.trailingPoints), row: r, textCell: l1?.ref)
+            if l1Text == nil {
+                form.findings.append(Finding(.indicatorMissingText, l1.map(\.ref) ?? ref(.level1, r),
+                                             "第 \(r) 行缺少一级指标内容"))
+            }
+            ind.items.append(item)
+            form.sections[si].groups[gi].indicators.append(ind)
+        } else {
+            let ii = inds.count - 1
+            if let b = basisText, let bc = basisCell, bc.row == r {
+                let cur = form.sections[si].groups[gi].indicators[ii].basis
+                if cur == nil {
+                    form.sections[si].groups[gi].indicators[ii].basis = b
+                } else if KText.squeeze(cur!) != KText.squeeze(b) {
+                    form.findings.append(Finding(.basisSplit, bc.ref,
+                        "同一一级指标的文件依据被拆成多个单元格，此格内容未并入：「\(b)」"))
+                }
+            }
+            if form.sections[si].groups[gi].indicators[ii].code == nil {
+                form.sections[si].groups[gi].indicators[ii].code = Mapping.indicatorCode(item.code)
+            }
+            form.sections[si].groups[gi].indicators[ii].items.append(item)
+        }
+    }
+
+    func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GridKit
+
+/// One row at a time: totals, 合计, trailer (signatures, notes, score block), or a body row.
+extension Mapping {
+    // MARK: rows
+
+    mutating func readRow(_ r: Int) {
+        let own = grid.row(r).filter { !$0.isEmpty }
+        if own.isEmpty { return }
+        if inTrailer { readTrailer(own); return }
+        if FormMapper.isHeaderRow(own) {
+            own.forEach { take($0) }
+            return
+        }
+        let labelCells = own.filter { $0.col < (col[.weight] ?? Int.max) }
+        let labelText = labelCells.compactMap { text($0) }.map { Mapping.labelKey($0) }
+        if labelText.contains(where: { $0.has("考评得分") || $0 == "总计" }) {
+            form.totalDeclared = weightValue(r)
+            form.totalCell = weightCell(r)?.ref
+            form.totalLabel = labelText.first { $0.has("考评得分") || $0 == "总计" }
+            takeSummaryRow(r, own)
+            form.layout.lastBodyRow = r
+            inTrailer = true
+            return
+        }
+        if labelText.contains(where: { $0.hasPrefix("合计") || $0.hasPrefix("小计") }) {
+            // 合计 closes the current section.
+            if !form.sections.isEmpty {
+                let i = form.sections.count - 1
+                form.sections[i].subtotal = weightValue(r)
+                form.sections[i].subtotalCell = weightCell(r)?.ref
+                form.sections[i].subtotalRow = r
+                form.sections[i].subtotalFormula = weightCell(r)?.formula
+            }
+            takeSummaryRow(r, own)
+            // A project label that starts on this row still counts (e.g. a group label drawn into 合计).
+            readLabels(r)
+            form.layout.lastBodyRow = r
+            return
+        }
+        // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
+        let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
+        if squeezed.contains(where: { Mapping.trailerStarts.contains(where: $0.hasPrefix) }) && form.sections.count > 0 {
+            inTrailer = true
+            readTrailer(own)
+            return
+        }
+        readLabels(r)
+        // A row with nothing in the table's own columns (only a 项目 label, or a stray note
+        // beside the table) is no item; a stray cell stays unconsumed and is reported.
+        let firstCol = (projectCols.last ?? (left - 1)) + 1
+        guard own.contains(where: { $0.col >= firstCol && $0.col <= right }) else { return }
+        readBody(r)
+        form.layout.lastBodyRow = r
+    }
+
+    /// A 合计 or total row: its label cells, the weight and the score are the model's;
+    /// anything else written on it is left to be reported.
+    mutating func takeSummaryRow(_ r: Int, _ own: [Cell]) {
+        let w = col[.weight] ?? Int.max
+        for c in own where c.col < w { take(c) }
+        take(weightCell(r))
+        if let sc = col[.score] { take(grid.visibleCell(r, sc)) }
+    }
+
+    /// A cell's text folded for label tests, from its first 40 characters only.
+    static func labelKey(_ t: String) -> String {
+        KText.squeeze(KText.halfWidth(t.count > 40 ? String(t.prefix(40)) : t))
+    }
+
+    static let trailerStarts = ["单位主要领导", "主要领导", "经办人", "联系电话", "绩效同组互审", "备注:", "备注：", "总分", "填表人"]
+
+    mutating func readTrailer(_ own: [Cell]) {
+        for c in own {
+            take(c)
+            guard let t = text(c) else { continue }
+            form.trailer.append((c.ref, t))
+            if form.date == nil, let d = Mapping.date(in: t), KText.squeeze(t).count <= 16 {
+                form.date = d
+                if form.year == nil, let y = Int(d.prefix(4)), (2000...2100).contains(y) { form.year = y }
+            }
+        }
+    }
+
+    func weightCell(_ r: Int) -> Cell? {
+        if let w = col[.weight], let c = grid.visibleCell(r, w), c.value != nil || c.formula != nil { return c }
+        return nil
+    }
+    func weightValue(_ r: Int) -> Double? {
+        guard let c = weightCell(r) else { return nil }
+        if case .number(let d)? = c.value { return d }
+        return text(c).flatMap(KText.number)
+    }
+}
