@@ -59,8 +59,11 @@ public struct FixJob {
 
     func fix(_ file: String, to out: String, inputs: [String]) -> Report {
         do {
-            let (form, tpl) = try pipeline.read(file, template: template)
+            let (read, tpl) = try pipeline.read(file, template: template)
             guard let tpl else { throw JobError("\(file): 没有可用的年度模板 (no template)") }
+            try TextLimits.check(read)
+            // The one scorer's scores: a 档次 without a 得分 scores here as in the summary.
+            let form = read.hasGrades ? Scorer(template: tpl).applyingScores(to: read) : read
             try FormWriter(template: tpl).write(form, to: out, inputs: inputs)
             // What is still wrong in the written sheet: the unit's own figures are kept as written.
             let (written, _) = try pipeline.read(out, template: tpl.name)

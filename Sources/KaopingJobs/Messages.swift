@@ -66,6 +66,11 @@ public func describe(_ error: Error) -> String {
         case .unreadable(let f, let r): return "\(f): 评分表无法读取：\(r) (ratings unreadable)"
         case .noUnitColumn(let f): return "\(f): 评分表缺少「单位」列（应有 单位,领导评价,公众评议,正向激励加分,察访核验扣分） (ratings: no 单位 column)"
         }
+    case let e as WriterLimitError:
+        switch e {
+        case .textTooLong(let f, let cell, let n):
+            return "\(f): 单元格 \(cell) 有 \(n) 个字符，超过 Excel 单元格上限 32767 个字符，写出会截断内容，已拒绝；请精简该单元格 (cell text over 32,767 characters)"
+        }
     case let e as JobError:
         return e.message
     default:

@@ -81,8 +81,10 @@ public struct Ratings: Sendable {
                 let t = KText.trim(line[c])
                 if t.isEmpty { return nil }
                 if let d = KText.number(t) { return d }
-                let cell = numbers != nil ? CellRef.format(row: r + 1, col: c + 1) : "第 \(r + 1) 行"
-                out.findings.append(Finding(.ratingsInvalid, cell, "\(unit) 的\(name)「\(t)」不是数值，按空值处理"))
+                // A workbook's cell, or a CSV's line: `cell` is only ever an A1 reference.
+                let cell = numbers != nil ? CellRef.format(row: r + 1, col: c + 1) : nil
+                out.findings.append(Finding(.ratingsInvalid, cell, "\(unit) 的\(name)「\(t)」不是数值，按空值处理（第 \(r + 1) 行）",
+                                            line: numbers == nil ? r + 1 : nil))
                 return nil
             }
             out.rows.append(Rating(unit: unit, leader: value("领导评价"), public: value("公众评议"),

@@ -99,7 +99,7 @@ public struct Scorer: Sendable {
                         if let given = it.score, let computed, abs(given - computed) > tolerance {
                             let cell = scoreCol.map { CellRef.format(row: it.row, col: $0) }
                             findings.append(Finding(.scoreMismatch, cell,
-                                "\(label) 得分 \(CellValue.format(given)) 与 档次 \(it.grade!) × 权重 \(CellValue.format(it.weight!)) = \(CellValue.format(computed)) 不符，以表中得分为准"))
+                                "\(label) 得分 \(CellValue.format(given)) 与 档次 \(it.grade!) × 权重 \(CellValue.format(it.weight!)) = \(CellValue.format(computed)) 不符，以表中得分为准", code: si.code))
                         }
                         if let sc = si.score {
                             sum += sc; anyScored = true
@@ -109,7 +109,7 @@ public struct Scorer: Sendable {
                                 let col = gradeCol ?? scoreCol
                                 let cell = col.map { CellRef.format(row: it.row, col: $0) }
                                 findings.append(Finding(.scoreMissing, cell,
-                                    "\(label) 没有有效的档次，也没有得分，未计分"))
+                                    "\(label) 没有有效的档次，也没有得分，未计分", code: si.code))
                             }
                         }
                         items.append(si)
@@ -123,6 +123,24 @@ public struct Scorer: Sendable {
         return FormScore(sections: sections, items: items, targetSections: targetSections, target: target,
                          gradeCounts: counts, unscored: unscoredTotal, evaluated: form.hasGrades && anyScored,
                          findings: findings, composite: composite)
+    }
+
+    /// The form with every item's score as this scorer counts it (the written 得分, else
+    /// weight × the 档次's coefficient): what `fix` writes, so the fixed sheet's 总分 is the summary's.
+    public func applyingScores(to form: Form) -> Form {
+        var f = form
+        for si in f.sections.indices {
+            for gi in f.sections[si].groups.indices {
+                for ii in f.sections[si].groups[gi].indicators.indices {
+                    for k in f.sections[si].groups[gi].indicators[ii].items.indices {
+                        let it = f.sections[si].groups[gi].indicators[ii].items[k]
+                        guard it.score == nil, let gr = it.grade, let c = coefficients[gr], let w = it.weight else { continue }
+                        f.sections[si].groups[gi].indicators[ii].items[k].score = KText.round(w * c)
+                    }
+                }
+            }
+        }
+        return f
     }
 
     /// 综合得分 = 目标考核×target + 领导评价×leader + 公众评议×public + 正向激励加分 − 察访核验扣分.

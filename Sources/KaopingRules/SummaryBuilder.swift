@@ -98,8 +98,8 @@ public struct SummaryBuilder {
                 }
             }
             for r in ratings.rows where !used.contains(Ratings.key(r.unit)) && !summary.units.contains(where: { Ratings.key($0.unit) == Ratings.key(r.unit) }) {
-                summary.issues.append(SummaryIssue(file: ratings.file, unit: r.unit, finding: Finding(.ratingsUnmatched, "第 \(r.line) 行",
-                    "评分表中的单位「\(r.unit)」没有对应的考评表")))
+                summary.issues.append(SummaryIssue(file: ratings.file, unit: r.unit, finding: Finding(.ratingsUnmatched, nil,
+                    "评分表第 \(r.line) 行的单位「\(r.unit)」没有对应的考评表", line: r.line)))
             }
         }
         let values = summary.units.map(\.rankValue)

@@ -193,7 +193,7 @@ public enum SummaryWriter {
             str(issues, r, 0, e.file, fmt.text)
             optStr(issues, r, 1, e.unit, fmt.text)
             str(issues, r, 2, e.finding.rule, fmt.text)
-            optStr(issues, r, 3, e.finding.cell, fmt.center)
+            optStr(issues, r, 3, e.finding.cell ?? e.finding.line.map { "第 \($0) 行" }, fmt.center)
             let sev = e.finding.severity == .error ? "错误" : e.finding.severity == .warning ? "警告" : "提示"
             str(issues, r, 4, sev, fmt.center)
             str(issues, r, 5, e.finding.message, fmt.text)
