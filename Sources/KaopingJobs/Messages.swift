@@ -9,16 +9,17 @@ public func describe(_ error: Error) -> String {
     case let e as XLSXError:
         switch e {
         case .fileNotFound(let f): return "\(f): 文件不存在 (file not found)"
-        case .unreadable(let f, let r): return "\(f): 无法读取 (cannot read: \(r))"
+        case .unreadable(let f, let r):
+            return r == "is a directory" ? "\(f): 这是文件夹，不是文件 (is a directory)" : "\(f): 无法读取：\(Reasons.chinese(r)) (cannot read: \(r))"
         case .notZip(let f): return "\(f): 不是 .xlsx 文件，无法解压 (not a zip/xlsx file)"
         case .legacyXLS(let f): return "\(f): 这是旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再提交 (old .xls format: save it as .xlsx)"
         case .encrypted(let f): return "\(f): 工作簿设有密码保护，请取消密码后再提交 (password-protected workbook)"
         case .missingPart(let f, let p): return "\(f): 缺少部件 \(p)，文件已损坏 (missing part)"
         case .damagedPart(let f, let p, let line, let r):
-            return "\(f): 部件 \(p)\(line > 0 ? " 第 \(line) 行" : "") 已损坏：\(r) (damaged part)"
-        case .partTooLarge(let f, let p, let r): return "\(f): 部件 \(p) 解压后过大，疑似压缩炸弹：\(r) (refused: zip bomb limit)"
+            return "\(f): 部件 \(p)\(line > 0 ? " 第 \(line) 行" : "") 已损坏：\(Reasons.chinese(r)) (damaged part: \(r))"
+        case .partTooLarge(let f, let p, let r): return "\(f): 部件 \(p) 解压后过大，疑似压缩炸弹：\(Reasons.chinese(r)) (refused: zip bomb limit: \(r))"
         case .forbiddenDTD(let f, let p, let line): return "\(f): 部件 \(p) 第 \(line) 行含 DTD/实体声明，已拒绝 (refused: DTD or entity declaration)"
-        case .limitExceeded(let f, let p, let w): return "\(f): 部件 \(p) 超出限制：\(w) (refused: limit exceeded)"
+        case .limitExceeded(let f, let p, let w): return "\(f): 部件 \(p) 超出限制：\(Reasons.chinese(w)) (refused: limit exceeded: \(w))"
         case .noSuchSheet(let f, let s, let all): return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
         }
     case let e as MapError:
@@ -82,4 +83,45 @@ public func describe(_ error: Error) -> String {
 public struct JobError: Error, Equatable {
     public let message: String
     public init(_ message: String) { self.message = message }
+}
+
+/// The readers' reasons (expat's, libzip's and the limits'), which are English, said in Chinese.
+/// The English stays after it in brackets for whoever debugs the file.
+enum Reasons {
+    static let patterns: [(String, String)] = [
+        (#"^declares (\d+) bytes, over the limit of (\d+)$"#, "声明解压后 $1 字节，超过上限 $2 字节"),
+        (#"^inflates at a ratio over (\d+):1$"#, "压缩比超过 $1:1"),
+        (#"^inflates past the limit of (\d+) bytes$"#, "解压后超过上限 $1 字节"),
+        (#"^more than (\d+) cells$"#, "单元格超过 $1 个"),
+        (#"^more than (\d+) shared strings$"#, "共享字符串超过 $1 个"),
+        (#"^more than (\d+) sheets$"#, "工作表超过 $1 个"),
+        (#"^cell ([A-Z]+\d+) longer than (\d+) bytes$"#, "单元格 $1 超过 $2 字节"),
+        (#"^a string longer than (\d+) bytes$"#, "有字符串超过 $1 字节"),
+        (#"^row (\d+) is past the last row of a sheet \((\d+)\)$"#, "第 $1 行超出工作表的最大行数 $2"),
+        (#"^row (\d+) has a cell past the last column \(XFD\)$"#, "第 $1 行有单元格超出最大列 XFD"),
+        (#"^cell ([A-Z]+\d+) names shared string (.*), which does not exist$"#, "单元格 $1 引用的共享字符串 $2 不存在"),
+        (#"^out of memory parsing (.*)$"#, "解析 $1 时内存不足"),
+        (#"^no element found$"#, "内容在中途被截断（XML 不完整）"),
+        (#"^unclosed token$"#, "内容在中途被截断（XML 不完整）"),
+        (#"^not well-formed \(invalid token\)$"#, "XML 格式错误（无效字符）"),
+        (#"^mismatched tag$"#, "XML 标签不配对"),
+        (#"^junk after document element$"#, "XML 结束后还有多余内容"),
+        (#"(?i)encoding|utf-8"#, "含有无效的字符编码"),
+        (#"(?i)crc"#, "压缩数据校验失败（CRC 错误）"),
+        (#"(?i)zlib|deflate|inflate|compress"#, "压缩数据已损坏"),
+        (#"(?i)no such file"#, "文件不存在"),
+        (#"(?i)permission denied"#, "没有读取权限"),
+    ]
+
+    static func chinese(_ english: String) -> String {
+        for (pattern, zh) in patterns {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
+            let range = NSRange(english.startIndex..., in: english)
+            if let m = re.firstMatch(in: english, range: range) {
+                return re.replacementString(for: m, in: english, offset: 0, template: zh)
+            }
+        }
+        // A reason with no Chinese wording yet still says, in Chinese, what kind of failure it is.
+        return "文件内容不符合格式"
+    }
 }

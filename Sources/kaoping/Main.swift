@@ -15,7 +15,7 @@ enum Main {
             let code = Kaoping.exitCode(for: error)
             if code == .success {
                 // --help, --version: the help text, on stdout.
-                print(Kaoping.fullMessage(for: error))
+                print(ArgumentWording.help(Kaoping.fullMessage(for: error)))
                 exit(0)
             }
             if code.rawValue == 64 || error is ValidationError {
@@ -34,8 +34,8 @@ private extension Kaoping {
     /// The usage line of the subcommand the error belongs to, or of the root.
     static func usageString(for error: Error) -> String {
         let full = fullMessage(for: error)
-        return full.split(separator: "\n").first { $0.hasPrefix("Usage:") || $0.hasPrefix("用法") }
-            .map { "用法：" + $0.dropFirst("Usage:".count).trimmingCharacters(in: .whitespaces) } ?? helpMessage()
+        return full.split(separator: "\n").first { $0.hasPrefix("Usage:") || $0.hasPrefix("USAGE:") }
+            .map { "用法：" + $0.dropFirst("Usage:".count).trimmingCharacters(in: .whitespaces) } ?? ""
     }
 }
 
@@ -51,6 +51,18 @@ enum ArgumentWording {
         ("is invalid for", "不适用于"),
         ("Error: ", ""),
     ]
+    /// The help text's headings and fixed lines in Chinese (the option names stay as they are).
+    static func help(_ text: String) -> String {
+        var s = text
+        for (en, zh) in [("OVERVIEW: ", "说明："), ("USAGE: ", "用法："), ("ARGUMENTS:", "参数："), ("OPTIONS:", "选项："),
+                         ("SUBCOMMANDS:", "命令："), ("Show help information.", "显示本帮助。"),
+                         ("See 'kaoping help <subcommand>' for detailed help.", "各命令的详细说明：kaoping 命令 --help"),
+                         ("(default: ", "（默认："), ("(values: ", "（可选值：")] {
+            s = s.replacingOccurrences(of: en, with: zh)
+        }
+        return s
+    }
+
     static func chinese(_ message: String) -> String {
         var s = message
         for (en, zh) in patterns { s = s.replacingOccurrences(of: en, with: zh) }
