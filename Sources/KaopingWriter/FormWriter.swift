@@ -334,18 +334,20 @@ public struct FormWriter {
         return (out, heights)
     }
 
-    /// The plan with each 项目 label merge cut at the page breaks; every piece after the first
+    /// The plan with each 项目 label merge cut at the page breaks; every piece that opens a page
     /// carries the label's `pageText` (the same words: the mapper reads a repeated label as one).
     func splitLabels(_ plan: Plan, at breaks: [Int]) -> Plan {
         var p = plan
         p.breaks = breaks
         p.blocks = []
+        let starts = Set(breaks)
         for b in plan.blocks {
-            guard let text = b.pageText, b.bottom > b.top else { p.blocks.append(b); continue }
+            guard let text = b.pageText else { p.blocks.append(b); continue }
             for (i, rows) in Pagination.split(top: b.top, bottom: b.bottom, at: breaks).enumerated() {
                 var piece = b
                 piece.top = rows.lowerBound; piece.bottom = rows.upperBound
-                if i > 0 { piece.text = text }
+                // A piece that opens a page (a later group's too, in one column) shows the page's label.
+                if i > 0 || starts.contains(piece.top) { piece.text = text }
                 p.blocks.append(piece)
             }
         }

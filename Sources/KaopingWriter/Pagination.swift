@@ -15,10 +15,16 @@ public struct PageSetup: Sendable, Equatable {
     public var printableWidth: Double { paperWidth - (left + right) * 72 }
     public var printableHeight: Double { paperHeight - (top + bottom) * 72 }
 
-    /// Width in points of a column `width` characters wide in the default font (Calibri 11,
-    /// 7-pixel digits, 5 pixels of padding, 96 dpi), as Excel and LibreOffice lay it out.
+    /// Width in points of a column `width` characters wide in the default font (Calibri 11), the
+    /// wider of Excel's and LibreOffice's: Excel counts 7-pixel digits plus 5 pixels of padding at
+    /// 96 dpi; LibreOffice multiplies the stored width (`width` + 5/7, in 1/256) by Calibri's
+    /// (Carlito's) digit advance, 0.507 em, about 6% more. Without Carlito LibreOffice measures
+    /// DejaVu Sans digits and every column is a quarter wider: install fonts-crosextra-carlito.
     public static func columnPoints(_ width: Double) -> Double {
-        width <= 0 ? 0 : ((width * 7 + 5).rounded(.down)) * 0.75
+        guard width > 0 else { return 0 }
+        let pixels = (width * 7 + 5).rounded(.down)
+        let stored = (pixels / 7 * 256).rounded(.down) / 256
+        return max(pixels * 0.75, stored * 11 * 1038 / 2048)
     }
 
     /// The largest whole percentage (10…100) at which columns of these widths fit the printable
