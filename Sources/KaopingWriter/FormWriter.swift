@@ -176,7 +176,8 @@ public struct FormWriter {
                 if civil {
                     continue
                 } else if pc >= 2 {
-                    add(groupTop, 1, r - 1, 1, gLabel, .label, pageText: gLabel)
+                    // An unlabelled group's empty merge is split too: every page's cells line up.
+                    add(groupTop, 1, r - 1, 1, gLabel, .label, pageText: gLabel ?? "")
                 } else if pc == 1 {
                     // One column: a page that begins inside a later group shows the section too.
                     let both = [sectionLabel, gLabel].compactMap { $0 }.joined(separator: "\n")
