@@ -235,10 +235,12 @@ public enum SummaryWriter {
         // A section's 分值 and 得分, and the 档次 counts, stay on one page.
         let keeps = kinds.indices.map { KeepTogether(first: 2 + 2 * $0, last: 3 + 2 * $0) }
             + [KeepTogether(first: gradeCol, last: gradeCol + gradeOrder.count)]
+            + (s.ratings != nil ? [KeepTogether(first: ratingCol, last: rankCol)] : [])
         let layout = summaryPages(printed, keeps: keeps)
         worksheet_set_print_scale(ws, UInt16(layout.scale))
-        worksheet_repeat_columns(ws, 0, 0)
         if !layout.breaks.isEmpty {
+            // Only then: LibreOffice keeps room for repeated columns on the first page too.
+            worksheet_repeat_columns(ws, 0, 0)
             var cols = layout.breaks.map { lxw_col_t($0) } + [0]
             worksheet_set_v_pagebreaks(ws, &cols)
         }
@@ -274,7 +276,7 @@ public enum SummaryWriter {
         let dh = ["单位", "部分", "序号", "一级指标", "二级指标", "权重", "档次", "得分", "计算得分", "行"]
         for (c, h) in dh.enumerated() { str(detail, 0, c, h, fmt.header) }
         var r = 1
-        let dw: [Double] = [14, 10, 7, 40, 40, 6, 6, 7, 7, 5]
+        let dw: [Double] = [18, 12, 7, 38, 38, 6, 6, 7, 7, 5]
         for u in s.units {
             for it in u.score.items {
                 rowHeight(detail, r, [(u.unit, dw[0]), (it.section, dw[1]), (it.indicator, dw[3]), (it.text ?? "", dw[4])])
@@ -361,6 +363,9 @@ public enum SummaryWriter {
         worksheet_set_landscape(ws)
         worksheet_set_paper(ws, 9)
         if fit { worksheet_fit_to_pages(ws, 1, 0) }
+        // The margins the print scale is computed for (libxlsxwriter's default sides are 0.7 in).
+        let pg = PageSetup.a4Landscape
+        worksheet_set_margins(ws, pg.left, pg.right, pg.top, pg.bottom)
         worksheet_repeat_rows(ws, 0, 0)
         worksheet_set_header(ws, "&C&\"\(font),Bold\"&14\(title)")
         worksheet_set_footer(ws, "&C第 &P 页，共 &N 页")
