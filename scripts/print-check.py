@@ -9,6 +9,7 @@ Reading the words of every page with `pdftotext -tsv`, it fails (exit 1, one lin
   - a 一级指标 block crosses a page, unless it starts its first page (it is then taller than a page);
   - an item's 序号 is not printed, or printed twice;
   - a page with items lacks the 项目 labels (section and group names) of those items;
+  - the last page holds no item (only totals or signatures);
   - text overlaps other text, or runs into the page margins (a row too short for its text).
 """
 import json
@@ -99,6 +100,9 @@ def main():
             if w[1] < TOP_MARGIN - 10 or w[1] + w[3] > ph - BOTTOM_MARGIN + 22:
                 faults.append(f"page {p}: text in the margin at y={w[1]:.0f}: 「{w[4][:12]}」")
 
+    # No last page holds only totals or signatures.
+    if pages and items and max((p for ps in seen.values() for p in ps), default=0) < max(pages):
+        faults.append(f"page {max(pages)}: the last page holds no item (only totals or signatures)")
     for code, n in wanted.items():
         if len(seen[code]) < n:
             faults.append(f"{code}: printed {len(seen[code])} times, expected {n}")

@@ -2,6 +2,7 @@ import Foundation
 @testable import KaopingRules
 @testable import KaopingWriter
 import XCTest
+import XLSXCore
 
 // Print-ready pages (issue 12): page breaks between 一级指标 blocks, the 项目 label on every
 // page, score totals in the 合计 rows. The pages LibreOffice prints are checked by
@@ -162,6 +163,43 @@ final class SummaryPrintTests: XCTestCase {
         }
         // A narrow table stays one page wide.
         XCTAssertEqual(SummaryWriter.summaryPages([20, 6, 9, 9]).breaks, [])
+    }
+
+    func testSummaryOfTheEvaluatedSamplesPrints() throws {
+        let dir = try Scratch.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: Repo.samples)
+            .filter { $0.hasSuffix("-evaluated.xlsx") }.sorted().map { Repo.samples + "/" + $0 }
+        XCTAssertGreaterThanOrEqual(inputs.count, 3)
+        let out = dir + "/s.xlsx"
+        _ = try SummaryJob(inputs: inputs, output: out, store: try Repo.store()).run()
+        let zip = try ZipArchive(path: out)
+        func text(_ part: String) throws -> String { String(decoding: try zip.data(part), as: UTF8.self) }
+        // No overlapping <col> ranges on any sheet.
+        for n in 1...4 {
+            let xml = try text("xl/worksheets/sheet\(n).xml")
+            var ranges: [ClosedRange<Int>] = []
+            let re = try NSRegularExpression(pattern: #"<col min="(\d+)" max="(\d+)""#)
+            for m in re.matches(in: xml, range: NSRange(xml.startIndex..., in: xml)) {
+                let lo = Int(xml[Range(m.range(at: 1), in: xml)!])!, hi = Int(xml[Range(m.range(at: 2), in: xml)!])!
+                XCTAssertFalse(ranges.contains { $0.overlaps(lo...hi) }, "sheet\(n): <col> \(lo)…\(hi) overlaps")
+                ranges.append(lo...hi)
+            }
+        }
+        // 汇总 at 9 pt or more; 明细 and 问题清单 wrap, with taller rows where the text is long.
+        let sum = try text("xl/worksheets/sheet1.xml")
+        let scale = sum.range(of: #" scale="\d+""#, options: .regularExpression).map { Int(sum[$0].filter(\.isNumber)) ?? 0 } ?? 0
+        XCTAssertGreaterThanOrEqual(Double(scale) / 100 * SummaryWriter.bodySize, 9)
+        XCTAssertTrue(try text("xl/styles.xml").contains("wrapText=\"1\""))
+        XCTAssertTrue(try text("xl/worksheets/sheet3.xml").contains("customHeight=\"1\""))
+        // The chart's value axis from 0.
+        XCTAssertTrue(try text("xl/charts/chart1.xml").contains("<c:min val=\"0\"/>"))
+        // 问题清单 names files, not paths.
+        let wb = try Workbook(path: out)
+        let grid = try wb.load(try wb.sheet(named: "问题清单"))
+        let files = grid.rowsWithCells.filter { $0 > 1 }.compactMap { grid.value($0, 1)?.text }
+        XCTAssertFalse(files.isEmpty)
+        XCTAssertTrue(files.allSatisfy { !$0.contains("/") && $0.hasSuffix(".xlsx") }, "\(files.prefix(3))")
     }
 
     func testRanksAreWithinTheYear() {
