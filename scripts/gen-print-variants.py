@@ -109,7 +109,7 @@ def sheet(path, *, onecol=False, evaluated=False, long=False, many=False, seed=1
     # 行政能力目标 20: ten rows of 2.
     adm_top = r
     for i, name in enumerate(ADMIN, 1):
-        ws.cell(r, col["序号"], f"{3 + i}-1" if False else f"4-{i}")
+        ws.cell(r, col["序号"], f"4-{i}")
         ws.cell(r, col["一级指标"], f"{name}（2分）")
         ws.cell(r, col["权重分值"], 2)
         ws.cell(r, col["完成时限"], "12月")
