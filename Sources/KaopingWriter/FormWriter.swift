@@ -16,6 +16,8 @@ public struct FormWriter {
         var number: Double?
         var formula: String?
         var style: Style
+        /// A 项目 label merged down its rows: split at page breaks, each page showing `pageText`.
+        var pageText: String? = nil
     }
     enum Style { case title, unitLine, date, header, body, bodyCenter, label, number, plain, note }
 
@@ -57,6 +59,10 @@ public struct FormWriter {
         var rowCount = 0
         var headerFirst = 0, headerLast = 0
         var bodyFirst = 0, bodyLast = 0
+        /// 一级指标 blocks with the 合计 and tail they carry, for the page breaks.
+        var keeps: [KeepTogether] = []
+        /// Rows that begin a printed page (0-based), once `paginate` has run.
+        var breaks: [Int] = []
     }
 
     func layout(_ form: Form) -> Plan {
@@ -68,8 +74,13 @@ public struct FormWriter {
         let k = { (key: String) -> Int in cols.index(key) ?? 0 }
         var r = 0
         func add(_ top: Int, _ left: Int, _ bottom: Int, _ right: Int, _ text: String?, _ style: Style,
-                 number: Double? = nil, formula: String? = nil) {
-            p.blocks.append(Block(top: top, left: left, bottom: bottom, right: right, text: text, number: number, formula: formula, style: style))
+                 number: Double? = nil, formula: String? = nil, pageText: String? = nil) {
+            p.blocks.append(Block(top: top, left: left, bottom: bottom, right: right, text: text, number: number,
+                                  formula: formula, style: style, pageText: pageText))
+        }
+        // The last keep grows over a 合计, the total and the tail: they never print alone.
+        func extendKeep(to row: Int) {
+            if p.keeps.isEmpty { p.keeps.append(KeepTogether(first: row, last: row)) } else { p.keeps[p.keeps.count - 1].last = row }
         }
         // Title and unit line, with room for the stamp.
         let unit = form.unit ?? ""
@@ -112,6 +123,13 @@ public struct FormWriter {
         let wCol = k("weight")
         let textFirst = k("basis"), textLast = k("level2")
         var totalRefs: [String] = []
+        // Evaluated sheets: the 得分 column's totals beside the 权重 ones (issue 12).
+        let sCol = cols.index("score")
+        var scoreRefs: [String] = []
+        func scoreTotal(_ row: Int, _ items: [Item], _ formula: String) {
+            guard let sc = sCol else { return }
+            add(row, sc, row, sc, nil, .number, number: KText.round(items.compactMap(\.score).reduce(0, +)), formula: formula)
+        }
         for s in form.sections {
             let sectionTop = r
             // The unit's label (its points may be wrong: kept), without the wrap breaks of a narrow cell.
@@ -138,6 +156,7 @@ public struct FormWriter {
                         r += 1
                     }
                     if ind.items.isEmpty { continue }
+                    p.keeps.append(KeepTogether(first: indTop, last: r - 1, inner: Array((indTop + 1)..<r)))
                     if s.kind == .functional || s.kind == .other {
                         add(indTop, textFirst, r - 1, textFirst, ind.basis, .body)
                         if oneRow {
@@ -157,37 +176,51 @@ public struct FormWriter {
                 if civil {
                     continue
                 } else if pc >= 2 {
-                    add(groupTop, 1, r - 1, 1, gLabel, .label)
+                    // An unlabelled group's empty merge is split too: every page's cells line up.
+                    add(groupTop, 1, r - 1, 1, gLabel, .label, pageText: gLabel ?? "")
                 } else if pc == 1 {
-                    let text = gi == 0 ? [sectionLabel, gLabel].compactMap { $0 }.joined(separator: "\n") : gLabel
-                    add(groupTop, 0, r - 1, 0, text, .label)
+                    // One column: a page that begins inside a later group shows the section too.
+                    let both = [sectionLabel, gLabel].compactMap { $0 }.joined(separator: "\n")
+                    add(groupTop, 0, r - 1, 0, gi == 0 ? both : gLabel, .label, pageText: both)
                 }
             }
             if r == sectionTop { continue }
             if civil {
                 add(sectionTop, 0, r - 1, max(pc - 1, 0), sectionLabel, .label)
                 totalRefs.append(cellRef(sectionTop, wCol) + (r - 1 > sectionTop ? ":" + cellRef(r - 1, wCol) : ""))
+                if let sc = sCol { scoreRefs.append(cellRef(sectionTop, sc) + (r - 1 > sectionTop ? ":" + cellRef(r - 1, sc) : "")) }
                 continue
             }
             if pc >= 2 {
                 // A group-less section (no labels) spans both columns.
                 let hasGroupLabels = s.groups.contains { $0.label != nil || $0.name != nil }
-                add(sectionTop, 0, r - 1, hasGroupLabels ? 0 : 1, sectionLabel, .label)
+                add(sectionTop, 0, r - 1, hasGroupLabels ? 0 : 1, sectionLabel, .label, pageText: sectionLabel)
             }
             // 合计: a live SUM with its cached value.
             let sum = "=SUM(\(cellRef(sectionTop, wCol)):\(cellRef(r - 1, wCol)))"
             add(r, 0, r, wCol - 1, "合计", .label)
             add(r, wCol, r, wCol, nil, .number, number: KText.round(s.points), formula: sum)
-            fillBlank(&p, row: r, from: wCol + 1, to: last)
+            fillBlank(&p, row: r, from: wCol + 1, to: sCol.map { $0 - 1 } ?? last)
+            if let sc = sCol {
+                scoreTotal(r, s.items, "=SUM(\(cellRef(sectionTop, sc)):\(cellRef(r - 1, sc)))")
+                scoreRefs.append(cellRef(r, sc))
+                fillBlank(&p, row: r, from: sc + 1, to: last)
+            }
             totalRefs.append(cellRef(r, wCol))
+            extendKeep(to: r)
             r += 1
         }
         // 绩效目标考评得分.
         let totalLabel = template.totalLabel
         add(r, 0, r, wCol - 1, totalLabel, .label)
         add(r, wCol, r, wCol, nil, .number, number: KText.round(form.totalPoints), formula: "=SUM(\(totalRefs.joined(separator: ",")))")
-        fillBlank(&p, row: r, from: wCol + 1, to: last)
+        fillBlank(&p, row: r, from: wCol + 1, to: sCol.map { $0 - 1 } ?? last)
+        if let sc = sCol {
+            scoreTotal(r, form.items, "=SUM(\(scoreRefs.joined(separator: ",")))")
+            fillBlank(&p, row: r, from: sc + 1, to: last)
+        }
         p.bodyLast = r
+        extendKeep(to: r)
         r += 2
 
         // Signatures: what the unit wrote, else the template's blank labels.
@@ -203,11 +236,11 @@ public struct FormWriter {
         if form.hasGrades, let gc = cols.index("grade"), let sc = cols.index("score") {
             r += 1
             let a = p.bodyFirst, b = p.bodyLast - 1
-            let scoreRange = "\(cellRef(a, sc)):\(cellRef(b, sc))"
             let gradeRange = "$\(colName(gc))$\(a + 1):$\(colName(gc))$\(b + 1)"
             let totalScore = form.items.compactMap(\.score).reduce(0, +)
             add(r, 1, r, 1, "总分", .header)
-            add(r, 2, r, 2, nil, .number, number: KText.round(totalScore), formula: "=SUM(\(scoreRange))")
+            // The 得分 column holds the 合计 totals too: 总分 is the 绩效目标考评得分 row's.
+            add(r, 2, r, 2, nil, .number, number: KText.round(totalScore), formula: "=\(cellRef(p.bodyLast, sc))")
             add(r, 3, r, 3, "档次", .header); add(r, 4, r, 4, "个数", .header)
             var rows: [(String, Double, String)] = []
             var sr = p.bodyFirst
@@ -233,6 +266,7 @@ public struct FormWriter {
             r += 1 + max(rows.count, grades.count)
         }
         p.rowCount = r
+        extendKeep(to: r - 1)
         return p
     }
 
@@ -275,9 +309,56 @@ public struct FormWriter {
         return h.map { min($0, 409) } // Excel's limit per row
     }
 
+    // MARK: pages
+
+    /// The page set-up the writer prints with.
+    public static let page = PageSetup.a4Landscape
+
+    /// The print scale (percent) that fits the plan's columns to the page width.
+    func printScale(_ plan: Plan) -> Int { FormWriter.page.fitScale(columnWidths: plan.cols.widths) }
+
+    /// Page breaks between 一级指标 blocks, and the 项目 labels split at them so that every page
+    /// shows its own. Splitting can make rows taller (a label on fewer rows), which can move a
+    /// break: heights only grow, a few rounds settle it.
+    func paginate(_ plan: Plan) -> (plan: Plan, heights: [Double]) {
+        let pageHeight = FormWriter.page.rowsHeight(scale: printScale(plan))
+        let repeatRows = plan.headerFirst <= plan.headerLast ? plan.headerFirst...plan.headerLast : nil
+        var heights = rowHeights(plan)
+        var out = plan
+        for _ in 0..<6 {
+            let breaks = Pagination.breaks(heights: heights, repeatRows: repeatRows, keeps: plan.keeps, pageHeight: pageHeight)
+            out = splitLabels(plan, at: breaks)
+            let again = zip(heights, rowHeights(out)).map { max($0, $1) }
+            if again == heights { break }
+            heights = again
+        }
+        return (out, heights)
+    }
+
+    /// The plan with each 项目 label merge cut at the page breaks; every piece that opens a page
+    /// carries the label's `pageText` (the same words: the mapper reads a repeated label as one).
+    func splitLabels(_ plan: Plan, at breaks: [Int]) -> Plan {
+        var p = plan
+        p.breaks = breaks
+        p.blocks = []
+        let starts = Set(breaks)
+        for b in plan.blocks {
+            guard let text = b.pageText else { p.blocks.append(b); continue }
+            for (i, rows) in Pagination.split(top: b.top, bottom: b.bottom, at: breaks).enumerated() {
+                var piece = b
+                piece.top = rows.lowerBound; piece.bottom = rows.upperBound
+                // A piece that opens a page (a later group's too, in one column) shows the page's label.
+                if i > 0 || starts.contains(piece.top) { piece.text = text }
+                p.blocks.append(piece)
+            }
+        }
+        return p
+    }
+
     // MARK: render
 
-    func render(_ plan: Plan, form: Form, workbook wb: UnsafeMutablePointer<lxw_workbook>) throws {
+    func render(_ laidOut: Plan, form: Form, workbook wb: UnsafeMutablePointer<lxw_workbook>) throws {
+        let (plan, heights) = paginate(laidOut)
         let ws = workbook_add_worksheet(wb, String((form.unit ?? "考评表").prefix(31)).replacingOccurrences(of: "/", with: "-"))!
         let f = template.font
         func fmt(_ font: String, _ size: Double, bold: Bool = false, border: Bool = true, align: lxw_format_alignments = LXW_ALIGN_CENTER, wrap: Bool = true) -> UnsafeMutablePointer<lxw_format> {
@@ -306,7 +387,7 @@ public struct FormWriter {
         for (i, w) in plan.cols.widths.enumerated() {
             worksheet_set_column(ws, lxw_col_t(i), lxw_col_t(i), w, nil)
         }
-        for (r, h) in rowHeights(plan).enumerated() { worksheet_set_row(ws, lxw_row_t(r), h, nil) }
+        for (r, h) in heights.enumerated() { worksheet_set_row(ws, lxw_row_t(r), h, nil) }
         for b in plan.blocks {
             let st = styles[b.style]!
             if b.top != b.bottom || b.left != b.right {
@@ -323,13 +404,19 @@ public struct FormWriter {
                 worksheet_write_blank(ws, row, col, st)
             }
         }
-        // Print: A4 landscape, one page wide, header rows on every page, page numbers.
+        // Print: A4 landscape, one page wide at a computed scale (Excel drops manual breaks under
+        // "fit to page"), breaks between 一级指标 blocks, header rows on every page, page numbers.
         worksheet_set_landscape(ws)
         worksheet_set_paper(ws, 9)
-        worksheet_fit_to_pages(ws, 1, 0)
+        worksheet_set_print_scale(ws, UInt16(printScale(plan)))
+        if !plan.breaks.isEmpty {
+            var rows = plan.breaks.map { lxw_row_t($0) } + [0]
+            worksheet_set_h_pagebreaks(ws, &rows)
+        }
         worksheet_repeat_rows(ws, lxw_row_t(plan.headerFirst), lxw_row_t(plan.headerLast))
         worksheet_center_horizontally(ws)
-        worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6)
+        let pg = FormWriter.page
+        worksheet_set_margins(ws, pg.left, pg.right, pg.top, pg.bottom)
         worksheet_set_footer(ws, "&C第 &P 页 共 &N 页")
         worksheet_gridlines(ws, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
         worksheet_print_area(ws, 0, 0, lxw_row_t(max(plan.rowCount - 1, 0)), lxw_col_t(plan.cols.keys.count - 1))

@@ -80,6 +80,7 @@ public enum SummaryWriter {
         let rankedCol = s.ratings != nil ? compositeCol : targetCol
         let first = 1, last = s.units.count   // 0-based rows of the data
         let L = CellRef.letters
+        let ranks = yearRanks(s)
         for (i, u) in s.units.enumerated() {
             let r = first + i
             let excel = r + 1
@@ -118,22 +119,47 @@ public enum SummaryWriter {
                     blank(ws, r, compositeCol, fmt.total)
                 }
             }
-            if let rank = u.rank {
+            if u.rank != nil, let rank = ranks[i] {
+                // Within the unit's year (issue 12): units of different years are not compared.
                 let col = L(rankedCol + 1)
-                formula(ws, r, rankCol, "=RANK(\(col)\(excel),$\(col)$\(first + 1):$\(col)$\(last + 1))", Double(rank), fmt.int)
+                let f = "=COUNTIFS($B$\(first + 1):$B$\(last + 1),B\(excel),$\(col)$\(first + 1):$\(col)$\(last + 1),\">\"&\(col)\(excel))+1"
+                formula(ws, r, rankCol, f, Double(rank), fmt.int)
             } else {
                 blank(ws, r, rankCol, fmt.int)
             }
-            str(ws, r, rankCol + 1, u.file, fmt.text)
+            str(ws, r, rankCol + 1, (u.file as NSString).lastPathComponent, fmt.text)
         }
-        worksheet_set_column(ws, 0, 0, 22, nil)
-        worksheet_set_column(ws, 1, 1, 8, nil)
-        worksheet_set_column(ws, 2, lxw_col_t(rankCol), 12, nil)
-        worksheet_set_column(ws, lxw_col_t(gradeCol), lxw_col_t(gradeCol + gradeOrder.count), 6, nil)
-        worksheet_set_column(ws, lxw_col_t(rankCol + 1), lxw_col_t(rankCol + 1), 36, nil)
-        worksheet_set_row(ws, 0, 30, nil)
-        table(ws, lastRow: last, lastCol: headers.count - 1, freezeCols: 1, title: "绩效目标考评得分汇总")
+        // One width per column, each set once: overlapping <col> ranges are invalid (issue 12).
+        var widths = Array(repeating: 9.0, count: headers.count)
+        widths[0] = 20; widths[1] = 6
+        for j in 0...gradeOrder.count { widths[gradeCol + j] = 5 }
+        widths[rankCol] = 6
+        widths[rankCol + 1] = 30
+        for (c, w) in widths.enumerated() { worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), w, nil) }
+        let headerHeight = headers.enumerated().map { c, h in
+            TextMetrics.height(lines: TextMetrics.lines(h, width: widths[c], fontSize: bodySize), fontSize: bodySize)
+        }.max() ?? 30
+        worksheet_set_row(ws, 0, headerHeight, nil)
+        for i in s.units.indices {
+            let h = TextMetrics.height(lines: TextMetrics.lines(s.units[i].unit, width: widths[0], fontSize: bodySize), fontSize: bodySize)
+            worksheet_set_row(ws, lxw_row_t(first + i), h, nil)
+        }
+        table(ws, lastRow: last, lastCol: headers.count - 1, freezeCols: 1, title: "绩效目标考评得分汇总", fit: false)
+        // Printed at 9 pt or more: the columns a page cannot hold go to the next page, 单位 repeated.
         // The 文件 column is for the screen; the printed table stops at 名次.
+        let printed = Array(widths[0...rankCol])
+        // A section's 分值 and 得分, and the 档次 counts, stay on one page.
+        let keeps = kinds.indices.map { KeepTogether(first: 2 + 2 * $0, last: 3 + 2 * $0) }
+            + [KeepTogether(first: gradeCol, last: gradeCol + gradeOrder.count)]
+            + (s.ratings != nil ? [KeepTogether(first: ratingCol, last: rankCol)] : [])
+        let layout = summaryPages(printed, keeps: keeps)
+        worksheet_set_print_scale(ws, UInt16(layout.scale))
+        if !layout.breaks.isEmpty {
+            // Only then: LibreOffice keeps room for repeated columns on the first page too.
+            worksheet_repeat_columns(ws, 0, 0)
+            var cols = layout.breaks.map { lxw_col_t($0) } + [0]
+            worksheet_set_v_pagebreaks(ws, &cols)
+        }
         worksheet_print_area(ws, 0, 0, lxw_row_t(max(last, 1)), lxw_col_t(rankCol))
 
         // 图表: 目标考核得分 by unit.
@@ -151,6 +177,8 @@ public enum SummaryWriter {
         chart_axis_set_num_font(chart.pointee.x_axis, &axisFont)
         chart_axis_set_num_font(chart.pointee.y_axis, &axisFont)
         chart_axis_set_name(chart.pointee.y_axis, "得分")
+        // From 0: an axis starting near the lowest score magnifies small differences (issue 12).
+        chart_axis_set_min(chart.pointee.y_axis, 0)
         chart_axis_set_name_font(chart.pointee.y_axis, &axisFont)
         chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
         var opts = lxw_chart_options()
@@ -164,13 +192,15 @@ public enum SummaryWriter {
         let dh = ["单位", "部分", "序号", "一级指标", "二级指标", "权重", "档次", "得分", "计算得分", "行"]
         for (c, h) in dh.enumerated() { str(detail, 0, c, h, fmt.header) }
         var r = 1
+        let dw: [Double] = [18, 12, 7, 38, 38, 6, 6, 7, 7, 5]
         for u in s.units {
             for it in u.score.items {
-                str(detail, r, 0, u.unit, fmt.text)
-                str(detail, r, 1, it.section, fmt.text)
+                rowHeight(detail, r, [(u.unit, dw[0]), (it.section, dw[1]), (it.indicator, dw[3]), (it.text ?? "", dw[4])])
+                str(detail, r, 0, u.unit, fmt.wrap)
+                str(detail, r, 1, it.section, fmt.wrap)
                 optStr(detail, r, 2, it.code, fmt.text)
-                str(detail, r, 3, it.indicator, fmt.text)
-                optStr(detail, r, 4, it.text, fmt.text)
+                str(detail, r, 3, it.indicator, fmt.wrap)
+                optStr(detail, r, 4, it.text, fmt.wrap)
                 optNum(detail, r, 5, it.weight, fmt.num)
                 optStr(detail, r, 6, it.grade, fmt.center)
                 optNum(detail, r, 7, it.score, fmt.num)
@@ -179,55 +209,92 @@ public enum SummaryWriter {
                 r += 1
             }
         }
-        worksheet_set_column(detail, 0, 1, 18, nil)
-        worksheet_set_column(detail, 2, 2, 9, nil)
-        worksheet_set_column(detail, 3, 4, 48, nil)
-        worksheet_set_column(detail, 5, 9, 8, nil)
+        for (c, w) in dw.enumerated() { worksheet_set_column(detail, lxw_col_t(c), lxw_col_t(c), w, nil) }
+        worksheet_set_row(detail, 0, TextMetrics.height(lines: 2, fontSize: bodySize), nil)
         table(detail, lastRow: r - 1, lastCol: dh.count - 1, freezeCols: 0, title: "考评得分明细")
 
         // 问题清单
-        let ih = ["文件", "单位", "规则", "单元格", "严重程度", "说明"]
+        let ih = ["文件", "单位", "问题", "单元格", "严重程度", "说明"]
         for (c, h) in ih.enumerated() { str(issues, 0, c, h, fmt.header) }
+        let iw: [Double] = [22, 14, 20, 8, 6, 64]
         for (i, e) in s.issues.enumerated() {
             let r = i + 1
-            str(issues, r, 0, e.file, fmt.text)
-            optStr(issues, r, 1, e.unit, fmt.text)
-            str(issues, r, 2, e.finding.rule, fmt.text)
+            // The file's name: the office sends each unit its own lines, the folders say nothing.
+            let file = (e.file as NSString).lastPathComponent
+            // The rule's Chinese name from the catalogue: people read 问题, not ids.
+            let rule = e.finding.catalogued?.name ?? e.finding.rule
+            rowHeight(issues, r, [(file, iw[0]), (e.unit ?? "", iw[1]), (rule, iw[2]), (e.finding.message, iw[5])])
+            str(issues, r, 0, file, fmt.wrap)
+            optStr(issues, r, 1, e.unit, fmt.wrap)
+            str(issues, r, 2, rule, fmt.wrap)
             optStr(issues, r, 3, e.finding.cell ?? e.finding.line.map { "第 \($0) 行" }, fmt.center)
-            let sev = e.finding.severity == .error ? "错误" : e.finding.severity == .warning ? "警告" : "提示"
-            str(issues, r, 4, sev, fmt.center)
-            str(issues, r, 5, e.finding.message, fmt.text)
+            str(issues, r, 4, e.finding.severity.chinese, fmt.center)
+            str(issues, r, 5, e.finding.message, fmt.wrap)
         }
-        worksheet_set_column(issues, 0, 0, 36, nil)
-        worksheet_set_column(issues, 1, 1, 18, nil)
-        worksheet_set_column(issues, 2, 2, 24, nil)
-        worksheet_set_column(issues, 3, 4, 9, nil)
-        worksheet_set_column(issues, 5, 5, 80, nil)
+        for (c, w) in iw.enumerated() { worksheet_set_column(issues, lxw_col_t(c), lxw_col_t(c), w, nil) }
+        worksheet_set_row(issues, 0, TextMetrics.height(lines: 2, fontSize: bodySize), nil)
         table(issues, lastRow: max(s.issues.count, 1), lastCol: ih.count - 1, freezeCols: 0, title: "问题清单")
+    }
+
+    /// The font size of every summary sheet; printed at 82% or more it stays at 9 pt or more.
+    static let bodySize = 11.0
+    /// The smallest print scale of 汇总 (percent): 11 pt × 82% ≈ 9 pt.
+    static let minScale = 82
+
+    /// Print scale and column breaks (0-based columns that begin a page) of 汇总's printed columns:
+    /// one page wide when that keeps the text at 9 pt, else pages of columns with 单位 repeated.
+    static func summaryPages(_ widths: [Double], keeps: [KeepTogether] = []) -> (scale: Int, breaks: [Int]) {
+        let page = PageSetup.a4Landscape
+        let fit = page.fitScale(columnWidths: widths)
+        if fit >= minScale { return (fit, []) }
+        let scale = max(minScale, min(100, fit))
+        let pts = widths.map(PageSetup.columnPoints)
+        // Columns as rows: a "page" is as wide as the printable width at that scale, 单位 repeated.
+        let breaks = Pagination.breaks(heights: pts, repeatRows: 0...0, keeps: keeps,
+                                       pageHeight: page.printableWidth * 0.98 * 100 / Double(scale))
+        return (scale, breaks)
+    }
+
+    /// Ranks by the ranked value within each year (units without a year rank among themselves);
+    /// ties share a rank (1, 1, 3). Nil where the unit has no ranked value.
+    static func yearRanks(_ s: Summary) -> [Int?] {
+        s.units.map { u in
+            guard let v = u.rankValue else { return nil }
+            return 1 + s.units.filter { $0.year == u.year && ($0.rankValue ?? -.infinity) > v }.count
+        }
+    }
+
+    /// Sets a row tall enough for its wrapped texts (text, column width) at the body size.
+    static func rowHeight(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ r: Int, _ cells: [(String, Double)]) {
+        let lines = cells.map { TextMetrics.lines($0.0, width: $0.1, fontSize: bodySize) }.max() ?? 1
+        if lines > 1 { worksheet_set_row(ws, lxw_row_t(r), min(409, TextMetrics.height(lines: lines, fontSize: bodySize)), nil) }
     }
 
     /// A number for a formula: `0.6`, `1`.
     static func g(_ d: Double) -> String { CellValue.format(d) }
 
     /// Frozen header, autofilter, landscape A4, fit to width, header row repeated on every page.
-    static func table(_ ws: UnsafeMutablePointer<lxw_worksheet>, lastRow: Int, lastCol: Int, freezeCols: Int, title: String) {
+    static func table(_ ws: UnsafeMutablePointer<lxw_worksheet>, lastRow: Int, lastCol: Int, freezeCols: Int, title: String, fit: Bool = true) {
         worksheet_freeze_panes(ws, 1, lxw_col_t(freezeCols))
         worksheet_autofilter(ws, 0, 0, lxw_row_t(max(lastRow, 1)), lxw_col_t(lastCol))
         worksheet_set_landscape(ws)
         worksheet_set_paper(ws, 9)
-        worksheet_fit_to_pages(ws, 1, 0)
+        if fit { worksheet_fit_to_pages(ws, 1, 0) }
+        // The margins the print scale is computed for (libxlsxwriter's default sides are 0.7 in).
+        let pg = PageSetup.a4Landscape
+        worksheet_set_margins(ws, pg.left, pg.right, pg.top, pg.bottom)
         worksheet_repeat_rows(ws, 0, 0)
         worksheet_set_header(ws, "&C&\"\(font),Bold\"&14\(title)")
         worksheet_set_footer(ws, "&C第 &P 页，共 &N 页")
     }
 
     final class Formats {
-        let header, text, center, num, int, total: UnsafeMutablePointer<lxw_format>
+        let header, text, wrap, center, num, int, total: UnsafeMutablePointer<lxw_format>
         init(_ wb: UnsafeMutablePointer<lxw_workbook>) {
             func make(_ body: (UnsafeMutablePointer<lxw_format>) -> Void) -> UnsafeMutablePointer<lxw_format> {
                 let f = workbook_add_format(wb)!
                 format_set_font_name(f, SummaryWriter.font)
-                format_set_font_size(f, 11)
+                format_set_font_size(f, SummaryWriter.bodySize)
                 format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue))
                 format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
                 body(f)
@@ -238,6 +305,7 @@ public enum SummaryWriter {
                 format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue)); format_set_bg_color($0, 0xD9E1F2)
             }
             text = make { _ in }
+            wrap = make { format_set_text_wrap($0) }
             center = make { format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue)) }
             num = make { format_set_num_format($0, "0.00##") }
             int = make { format_set_num_format($0, "0"); format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue)) }

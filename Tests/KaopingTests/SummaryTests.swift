@@ -268,9 +268,9 @@ final class SummaryTests: XCTestCase {
         }
         let expects = [
             Expect(unit: "泉州市测试一局", year: 2024, sections: [("职能工作目标", 8, 7.45), ("行政能力目标", 2, 1.5)], target: 8.95,
-                   counts: [1, 1, 1, 0, 1, 1], unscored: 0, composite: 8.95 * 0.6 + 90 * 0.1 + 80 * 0.3 + 1 - 0.5, rank: 2),
+                   counts: [1, 1, 1, 0, 1, 1], unscored: 0, composite: 8.95 * 0.6 + 90 * 0.1 + 80 * 0.3 + 1 - 0.5, rank: 1),
             Expect(unit: "泉州市测试二局", year: 2024, sections: [("职能工作目标", 8, 4.2), ("行政能力目标", 2, 1.9)], target: 6.1,
-                   counts: [0, 3, 0, 1, 0, 0], unscored: 1, composite: 6.1 * 0.6 + 95 * 0.1 + 85 * 0.3, rank: 3),
+                   counts: [0, 3, 0, 1, 0, 0], unscored: 1, composite: 6.1 * 0.6 + 95 * 0.1 + 85 * 0.3, rank: 2),
             Expect(unit: "泉州市生态环境局", year: 2023,
                    sections: [("职能工作目标", 68, 61.025), ("行政能力目标", 20, 18.3), ("精神文明建设", 6, 5.7), ("平安建设", 6, 5.7)],
                    target: 90.725, counts: [7, 23, 14, 8, 8, 1], unscored: 0,
@@ -290,7 +290,8 @@ final class SummaryTests: XCTestCase {
             XCTAssertEqual(sum.number(r, "综合得分") ?? -1, e.composite, accuracy: 1e-6, e.unit)
             XCTAssertNotNil(sum.formula(r, "综合得分"), e.unit)
             XCTAssertEqual(sum.number(r, "名次"), e.rank, e.unit)
-            XCTAssertEqual(sum.formula(r, "名次")?.hasPrefix("RANK("), true, e.unit)
+            // Ranked within the year (issue 12): 2024's two units 1 and 2, 2023's one unit 1.
+            XCTAssertEqual(sum.formula(r, "名次")?.hasPrefix("COUNTIFS("), true, e.unit)
         }
         // 2024 has no 精神文明 section in the test forms: blank, not 0.
         XCTAssertNil(sum.value(try XCTUnwrap(sum.row(unit: "泉州市测试一局")), "精神文明建设得分"))
@@ -315,30 +316,32 @@ final class SummaryTests: XCTestCase {
 
         // 问题清单
         let issues = try SheetBack(wb, "问题清单")
-        XCTAssertEqual(issues.header.sorted { $0.value < $1.value }.map(\.key), ["文件", "单位", "规则", "单元格", "严重程度", "说明"])
+        XCTAssertEqual(issues.header.sorted { $0.value < $1.value }.map(\.key), ["文件", "单位", "问题", "单元格", "严重程度", "说明"])
         var listed: [(file: String, unit: String, rule: String, cell: String, sev: String, msg: String)] = []
         for r in 2...issues.grid.maxRow {
             func t(_ l: String) -> String { issues.value(r, l)?.text ?? "" }
-            listed.append((t("文件"), t("单位"), t("规则"), t("单元格"), t("严重程度"), t("说明")))
+            listed.append((t("文件"), t("单位"), t("问题"), t("单元格"), t("严重程度"), t("说明")))
         }
         XCTAssertEqual(listed.count, summary.issues.count)
-        let mismatch = try XCTUnwrap(listed.first { $0.rule == "score.mismatch" })
+        let mismatch = try XCTUnwrap(listed.first { $0.rule == Rule(rawValue: "score.mismatch")!.name })
         XCTAssertTrue(mismatch.file.hasSuffix("b-erju.xlsx"))
         XCTAssertEqual(mismatch.unit, "泉州市测试二局")
         XCTAssertEqual(mismatch.cell, "M3")
         XCTAssertEqual(mismatch.sev, "警告")
-        XCTAssertTrue(listed.contains { $0.rule == "score.missing" && $0.cell == "L5" })
-        let broken = try XCTUnwrap(listed.first { $0.file.hasSuffix("/x.xlsx") })
-        XCTAssertEqual(broken.rule, "file.unreadable")
+        XCTAssertTrue(listed.contains { $0.rule == Rule(rawValue: "score.missing")!.name && $0.cell == "L5" })
+        // The file's name, not its path (issue 12).
+        XCTAssertFalse(listed.contains { $0.file.contains("/") })
+        let broken = try XCTUnwrap(listed.first { $0.file == "x.xlsx" })
+        XCTAssertEqual(broken.rule, Rule.fileUnreadable.name)
         XCTAssertEqual(broken.sev, "错误")
         XCTAssertFalse(broken.msg.isEmpty)
-        let dup = try XCTUnwrap(listed.first { $0.rule == "summary.duplicate-unit" })
+        let dup = try XCTUnwrap(listed.first { $0.rule == Rule(rawValue: "summary.duplicate-unit")!.name })
         XCTAssertTrue(dup.file.hasSuffix("c-yiju-copy.xlsx"))
         XCTAssertEqual(dup.unit, "泉州市测试一局")
         // The duplicate is counted once: its own findings (its mismatch) are not listed.
-        XCTAssertFalse(listed.contains { $0.file.hasSuffix("c-yiju-copy.xlsx") && $0.rule == "score.mismatch" })
-        XCTAssertTrue(listed.contains { $0.rule == "ratings.unmatched" && $0.unit == "泉州市不存在局" })
-        XCTAssertTrue(listed.contains { $0.rule == "sheet.hidden-column" && $0.unit == "泉州市生态环境局" })
+        XCTAssertFalse(listed.contains { $0.file.hasSuffix("c-yiju-copy.xlsx") && $0.rule == Rule(rawValue: "score.mismatch")!.name })
+        XCTAssertTrue(listed.contains { $0.rule == Rule(rawValue: "ratings.unmatched")!.name && $0.unit == "泉州市不存在局" })
+        XCTAssertTrue(listed.contains { $0.rule == Rule(rawValue: "sheet.hidden-column")!.name && $0.unit == "泉州市生态环境局" })
         XCTAssertFalse(listed.contains { $0.file.contains("~$") || $0.file.contains(".hidden") })
 
         // The chart is there and points at 汇总's 目标考核得分.
@@ -350,7 +353,9 @@ final class SummaryTests: XCTestCase {
         XCTAssertTrue(sheet1.contains("<pane ySplit=\"1\"") || sheet1.contains("ySplit=\"1\""), "frozen header")
         XCTAssertTrue(sheet1.contains("<autoFilter ref=\"A1:"), "autofilter")
         XCTAssertTrue(sheet1.contains("orientation=\"landscape\""), "landscape")
-        XCTAssertTrue(sheet1.contains("fitToHeight=\"0\""), "fit to width")
+        // Printed at a scale that keeps 11 pt text at 9 pt or more (issue 12), not squeezed to the width.
+        let scale = sheet1.range(of: #" scale="(\d+)""#, options: .regularExpression).map { Int(sheet1[$0].filter(\.isNumber)) ?? 0 }
+        XCTAssertGreaterThanOrEqual(scale ?? 0, 82, "print scale")
         let wbXML = try zipText(out, "xl/workbook.xml")
         XCTAssertTrue(wbXML.contains("_xlnm.Print_Titles"), "repeat header row")
         XCTAssertTrue(try zipText(out, "xl/styles.xml").contains("宋体"))
@@ -376,7 +381,7 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(sum.number(yingji, "职能工作目标分值"), 70)
         XCTAssertEqual(sum.number(yingji, "未评"), 57)
         let issues = try SheetBack(wb, "问题清单")
-        XCTAssertTrue((2...issues.grid.maxRow).contains { issues.value($0, "规则")?.text == "summary.not-evaluated" })
+        XCTAssertTrue((2...issues.grid.maxRow).contains { issues.value($0, "问题")?.text == Rule.summaryNotEvaluated.name })
         // Ties share a rank.
         var builder = SummaryBuilder()
         let store = try store()

@@ -115,8 +115,10 @@ final class WriterTests: XCTestCase {
         let sheet = String(decoding: try zip.data("xl/worksheets/sheet1.xml"), as: UTF8.self)
         XCTAssertTrue(sheet.contains("orientation=\"landscape\""))
         XCTAssertTrue(sheet.contains("paperSize=\"9\""))
-        XCTAssertTrue(sheet.contains("fitToHeight=\"0\""))
-        XCTAssertTrue(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"))
+        // One page wide at a computed scale, with manual breaks: Excel ignores them under fit to page (issue 12).
+        XCTAssertTrue(sheet.contains(" scale=\""))
+        XCTAssertFalse(sheet.contains("fitToPage=\"1\""))
+        XCTAssertTrue(sheet.contains("<rowBreaks "))
         XCTAssertTrue(sheet.contains("horizontalCentered=\"1\""))
         XCTAssertTrue(sheet.contains("第 &amp;P 页 共 &amp;N 页"))
         XCTAssertTrue(sheet.contains("showGridLines=\"0\""))
