@@ -1,6 +1,7 @@
 import Foundation
 import KaopingModel
 import Workbook
+import XLSXCore
 
 // Scoring of evaluated 考评表 (issue 5): item score = weight × the 档次's coefficient; a score
 // given in the sheet wins. Section scores, 目标考核得分, counts per 档次, 综合得分 with ratings,
@@ -189,8 +190,14 @@ public struct Ratings: Sendable {
             }
             return try parse(table: table, numbers: numbers, file: path)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RatingsError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "无法读取" : "文件不存在")
+        // Through SafeFile: a FIFO or device given as the ratings file is refused, never read.
+        let data: Data
+        do { data = Data(try SafeFile.contents(path)) } catch XLSXError.notRegularFile(_, let kind) {
+            throw RatingsError.unreadable(file: path, reason: "不是普通文件（\(kind.chinese)）")
+        } catch XLSXError.fileNotFound {
+            throw RatingsError.unreadable(file: path, reason: "文件不存在")
+        } catch {
+            throw RatingsError.unreadable(file: path, reason: "无法读取")
         }
         guard var text = String(data: data, encoding: .utf8) else {
             throw RatingsError.unreadable(file: path, reason: "不是 UTF-8 编码的 CSV")

@@ -1,6 +1,7 @@
 import CXlsxWriter
 import Foundation
 import KaopingRules
+import XLSXCore
 
 // The score summary of many evaluated 考评表 (issue 5), written with libxlsxwriter:
 // 汇总 (one row per unit, live total and rank formulas with cached values), 图表, 明细, 问题清单.
@@ -43,6 +44,8 @@ public struct SummaryJob {
         for f in files + inputs + [ratingsFile].compactMap({ $0 }) where realPath(f) == out {
             throw SummaryError.outputIsInput(output)
         }
+        // Before reading anything: a device, FIFO, symlink or hard link to an input as OUT.
+        try SafeFile.checkOutput(output, inputs: files + [ratingsFile].compactMap { $0 })
         let ratings = try ratingsFile.map(Ratings.read)
         let pipeline = Pipeline(store: store)
         // Read on every core; then add in input order, so "keep the first" stays deterministic.

@@ -1,5 +1,6 @@
 import CXlsxWriter
 import Foundation
+import XLSXCore
 
 /// Why an output could not be written.
 public enum WriteError: Error, Equatable {
@@ -8,50 +9,52 @@ public enum WriteError: Error, Equatable {
     case rename(path: String, reason: String)
 }
 
-/// Writes a workbook to a temporary file beside `path`, then renames it into place:
-/// the output appears whole or not at all, and never over one of `inputs`.
+/// Writes a workbook to a temporary file created exclusively beside `path` (see `TempOutput`),
+/// then renames it into place: the output appears whole or not at all, never over one of
+/// `inputs` (same path, through `..`, or the same device + inode), never through a symlink and
+/// never in place of a device, FIFO, socket or folder.
 /// `constantMemory` flushes rows as they are written (rows must then come in order).
+/// Surprise: on a full disk or a file-size limit libxlsxwriter still prints its own `[ERROR]`
+/// line on stderr before the `OutputError` this throws.
 public func writeAtomically(to path: String, inputs: [String] = [], constantMemory: Bool = false,
                             _ body: (UnsafeMutablePointer<lxw_workbook>) throws -> Void) throws {
     let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     for i in inputs where URL(fileURLWithPath: i).standardizedFileURL.resolvingSymlinksInPath().path == target {
         throw WriteError.sameAsInput(path: path)
     }
-    let dir = (target as NSString).deletingLastPathComponent
+    try SafeFile.checkOutput(path, inputs: inputs)
+    let dir = (path as NSString).deletingLastPathComponent
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
         throw WriteError.libxlsxwriter(path: path, reason: "directory \(dir) does not exist")
     }
-    let tmp = dir + "/.\((target as NSString).lastPathComponent).\(getpid()).tmp"
-    // Try the temporary file first: libxlsxwriter only finds out at close, and says so on stderr.
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else {
-        throw WriteError.libxlsxwriter(path: path, reason: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
-    }
-    close(fd)
+    // Created here, O_EXCL|O_NOFOLLOW: nothing planted at a name can be written through.
+    let tmp = try TempOutput(for: path)
     var opt = lxw_workbook_options()
     opt.constant_memory = constantMemory ? 1 : 0
-    guard let wb = workbook_new_opt(tmp, &opt) else {
-        unlink(tmp)
-        throw WriteError.libxlsxwriter(path: path, reason: "cannot create \(tmp)")
+    // libxlsxwriter opens by name at close (fopen "wb"); /proc/self/fd/N names the file we hold
+    // open, so swapping the temporary name for a link in the meantime changes nothing.
+    guard let wb = workbook_new_opt(tmp.pathForWriting, &opt) else {
+        let e = errno
+        tmp.discard()
+        throw tmp.failure(errno: e, reason: "cannot create \(tmp.path)")
     }
     do {
         try body(wb)
     } catch {
         workbook_close(wb)
-        unlink(tmp)
+        tmp.discard()
         throw error
     }
+    errno = 0
     let rc = workbook_close(wb)
+    let e = errno
     guard rc == LXW_NO_ERROR else {
-        unlink(tmp)
-        throw WriteError.libxlsxwriter(path: path, reason: String(cString: lxw_strerror(rc)))
+        let failure = tmp.failure(errno: e, reason: String(cString: lxw_strerror(rc)))
+        tmp.discard()
+        throw failure
     }
-    if rename(tmp, target) != 0 {
-        let reason = String(cString: strerror(errno))
-        unlink(tmp)
-        throw WriteError.rename(path: path, reason: reason)
-    }
+    try tmp.commit()
 }
 
 /// Display width of text in Excel column units at a font size: CJK and full-width characters

@@ -16,9 +16,24 @@ public final class ZipArchive {
     public init(path: String, limits: XLSXLimits = .default) throws {
         self.path = path
         self.limits = limits
-        try ZipArchive.sniff(path)
-        var err: Int32 = 0
-        guard let h = zip_open(path, ZIP_RDONLY, &err) else {
+        // Opened once, through SafeFile: only a regular file, never blocking on a FIFO; libzip
+        // then reads that descriptor, not the path again.
+        let fd = try SafeFile.openInput(path)
+        do { try ZipArchive.sniff(fd, path) } catch { close(fd); throw error }
+        guard let fp = fdopen(fd, "rb") else {
+            let e = errno
+            close(fd)
+            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(e)))
+        }
+        var zerr = zip_error_t()
+        zip_error_init(&zerr)
+        defer { zip_error_fini(&zerr) }
+        guard let src = zip_source_filep_create(fp, 0, -1, &zerr) else {
+            fclose(fp)
+            throw XLSXError.notZip(file: path)
+        }
+        guard let h = zip_open_from_source(src, ZIP_RDONLY, &zerr) else {
+            zip_source_free(src) // closes fp
             throw XLSXError.notZip(file: path)
         }
         handle = h
@@ -40,28 +55,20 @@ public final class ZipArchive {
     }
 
     /// Tells legacy and encrypted OLE2 files from zips before libzip sees them.
-    static func sniff(_ path: String) throws {
-        guard let f = fopen(path, "rb") else {
-            if access(path, F_OK) != 0 { throw XLSXError.fileNotFound(file: path) }
-            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        defer { fclose(f) }
-        var st = stat()
-        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw XLSXError.unreadable(file: path, reason: "is a directory")
-        }
+    static func sniff(_ fd: Int32, _ path: String) throws {
         var head = [UInt8](repeating: 0, count: 8)
-        let got = fread(&head, 1, 8, f)
+        let got = pread(fd, &head, 8, 0)
         if got >= 8, head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
             // An encrypted OOXML package is an OLE2 file with a stream named "EncryptedPackage"
             // (its directory entry name is UTF-16LE). Scan the file for that name.
             let needle = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-            fseek(f, 0, SEEK_SET)
+            var offset: off_t = 0
             var buf = [UInt8](repeating: 0, count: 1 << 16)
             var carry: [UInt8] = []
             while true {
-                let n = fread(&buf, 1, buf.count, f)
+                let n = pread(fd, &buf, buf.count, offset)
                 if n <= 0 { break }
+                offset += off_t(n)
                 let chunk = carry + buf[0..<n]
                 if contains(chunk, needle) { throw XLSXError.encrypted(file: path) }
                 carry = Array(chunk.suffix(needle.count))

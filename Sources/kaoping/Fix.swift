@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,7 @@ struct Fix: ParsableCommand {
         var isDir: ObjCBool = false
         let outIsDir = files.count > 1 || (FileManager.default.fileExists(atPath: output, isDirectory: &isDir) && isDir.boolValue)
         if outIsDir {
+            do { try SafeFile.checkOutputFolder(output) } catch { fail(error) }
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
                 fail(CLIError(message: "\(output): 无法创建输出目录 (cannot create directory)"))
             }
@@ -46,7 +48,7 @@ struct Fix: ParsableCommand {
                 // What is still wrong in the written sheet: the unit's own figures are kept as written.
                 let (written, _) = try pipeline.read(out, template: tpl.name)
                 let left = written.findings.filter { $0.severity == .error }
-                lines.append("\(file) → \(out)：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")")
+                lines.append("\(escapeForLine(file)) → \(escapeForLine(out))：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")")
                 for f in left.prefix(20) { lines.append("  错误\t\(f.cell ?? "-")\t\(f.message)") }
                 if !left.isEmpty { code = 1 }
             } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The form as JSON (schema kaoping.form/1) on stdout.")
@@ -46,7 +47,7 @@ struct Check: ParsableCommand {
                 anyError = anyError || errors > 0
                 if json { forms.append(form.json); continue }
                 let who = [form.unit, form.year.map { "\($0)年" }].compactMap { $0 }.joined(separator: " ")
-                out.line("\(file)（\(who.isEmpty ? "单位未识别" : who)，模板 \(tpl?.name ?? "无")）：\(errors) 个错误，\(warnings) 个警告，\(infos) 条提示")
+                out.line("\(escapeForLine(file))（\(who.isEmpty ? "单位未识别" : who)，模板 \(tpl?.name ?? "无")）：\(errors) 个错误，\(warnings) 个警告，\(infos) 条提示")
                 for f in form.findings where !(quiet && f.severity == .info) {
                     let sev = f.severity == .error ? "错误" : f.severity == .warning ? "警告" : "提示"
                     out.line("  \(sev)\t\(f.cell ?? "-")\t\(f.rule)\t\(f.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 @main
 struct Kaoping: ParsableCommand {
@@ -8,6 +9,12 @@ struct Kaoping: ParsableCommand {
         commandName: "kaoping",
         abstract: "绩效目标考评表: read, check, fix and summarise performance-target evaluation sheets.",
         subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, Cells.self, BenchWrite.self])
+
+    /// SIGINT/SIGTERM taken by one thread (removes unfinished outputs), SIGXFSZ ignored: before any thread starts.
+    static func main() {
+        Interrupts.install()
+        main(nil)
+    }
 }
 
 /// Prints a person's one-line error to stderr and exits 2, the contract's code for unreadable input.

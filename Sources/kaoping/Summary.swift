@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,23 +36,24 @@ struct SummaryCommand: ParsableCommand {
                     bar(outcome == nil ? i : i + 1, n, file)
                 } else if var outcome {
                     // describe(error) already names the file.
-                    outcome = outcome.replacingOccurrences(of: "跳过：\(file): ", with: "跳过：")
-                    stderr("kaoping: [\(i + 1)/\(n)] \(file): \(outcome)")
+                    let shown = escapeForLine(file)
+                    outcome = escapeForLine(outcome).replacingOccurrences(of: "跳过：\(shown): ", with: "跳过：")
+                    stderr("kaoping: [\(i + 1)/\(n)] \(shown): \(outcome)")
                 }
             }
         } catch {
             if tty && lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
             switch error {
             case SummaryError.outputIsInput(let o):
-                stderr("kaoping: \(o): 输出文件与输入文件相同，拒绝覆盖 (refused: OUT is an input)")
+                stderr("kaoping: \(escapeForLine(o)): 输出文件与输入文件相同，拒绝覆盖 (refused: OUT is an input)")
             case SummaryError.nothingToSummarise(let n):
                 stderr("kaoping: 没有可汇总的考评表（\(n) 个文件被跳过），未写出 \(output) (nothing written)")
             case SummaryError.writeFailed(let f, let r):
-                stderr("kaoping: \(f): 写入失败：\(r)，未写出 (write failed)")
+                stderr("kaoping: " + escapeForLine("\(f): 写入失败：\(r)，未写出 (write failed)"))
             case RatingsError.unreadable(let f, let r):
-                stderr("kaoping: \(f): 评分表无法读取：\(r) (ratings unreadable)")
+                stderr("kaoping: " + escapeForLine("\(f): 评分表无法读取：\(r) (ratings unreadable)"))
             case RatingsError.noUnitColumn(let f):
-                stderr("kaoping: \(f): 评分表缺少「单位」列（应有 单位,领导评价,公众评议,正向激励加分,察访核验扣分） (ratings: no 单位 column)")
+                stderr("kaoping: \(escapeForLine(f)): 评分表缺少「单位」列（应有 单位,领导评价,公众评议,正向激励加分,察访核验扣分） (ratings: no 单位 column)")
             default:
                 stderr("kaoping: " + describe(error))
             }
@@ -59,10 +61,10 @@ struct SummaryCommand: ParsableCommand {
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
         let evaluated = summary.units.filter(\.score.evaluated).count
-        stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(output)")
+        stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(escapeForLine(output))")
         if !summary.skipped.isEmpty {
             stderr("kaoping: 跳过 \(summary.skipped.count) 个文件：")
-            for s in summary.skipped { stderr("  " + (s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
+            for s in summary.skipped { stderr("  " + escapeForLine(s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
             throw ExitCode(1)
         }
     }
