@@ -54,6 +54,11 @@ public func writeAtomically(to path: String, inputs: [String] = [], constantMemo
         tmp.discard()
         throw failure
     }
+    guard tmp.isCompleteZip(deep: tmp.environmentIsTight) else {
+        let failure = tmp.failure(errno: e, reason: "the written file is incomplete")
+        tmp.discard()
+        throw failure
+    }
     try tmp.commit()
 }
 

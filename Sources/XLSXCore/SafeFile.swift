@@ -199,6 +199,8 @@ public final class TempOutput {
     public let path: String
     private let fd: Int32
     private let id: FileIdentity
+    /// The open descriptor of the temporary file (owned here; do not close it).
+    public var descriptor: Int32 { fd }
     private var done = false
 
     /// A path that opens this very file whatever is done to its name meanwhile (Linux's
@@ -253,6 +255,20 @@ public final class TempOutput {
         if fstatvfs(fd, &vfs) == 0, vfs.f_bavail == 0 { return .diskFull(path: target) }
         if statvfs("/tmp", &vfs) == 0, vfs.f_bavail == 0 { return .diskFull(path: target) }
         return .io(path: target, reason: reason)
+    }
+
+    /// True when a file-size limit is set, or the output's or /tmp's file system has less than
+    /// 64 MiB or four times this file's size free: then a silently failed write is plausible.
+    public var environmentIsTight: Bool {
+        var lim = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &lim) == 0, lim.rlim_cur != rlim_t.max { return true }
+        var st = stat()
+        let size = fstat(fd, &st) == 0 ? UInt64(max(st.st_size, 0)) : 0
+        let want = max(64 << 20, size * 4)
+        var vfs = statvfs()
+        if fstatvfs(fd, &vfs) == 0, UInt64(vfs.f_bavail) * UInt64(vfs.f_frsize) < want { return true }
+        if statvfs("/tmp", &vfs) == 0, UInt64(vfs.f_bavail) * UInt64(vfs.f_frsize) < want { return true }
+        return false
     }
 
     /// Puts the finished file in place of the target: fsync, check, rename, fsync the folder.
