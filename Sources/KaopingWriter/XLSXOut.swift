@@ -1,6 +1,9 @@
 import CXlsxWriter
 import Foundation
 import XLSXCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why an output could not be written.
 public enum WriteError: Error, Equatable {
@@ -14,8 +17,8 @@ public enum WriteError: Error, Equatable {
 /// `inputs` (same path, through `..`, or the same device + inode), never through a symlink and
 /// never in place of a device, FIFO, socket or folder.
 /// `constantMemory` flushes rows as they are written (rows must then come in order).
-/// Surprise: on a full disk or a file-size limit libxlsxwriter still prints its own `[ERROR]`
-/// line on stderr before the `OutputError` this throws.
+/// libxlsxwriter's own `[ERROR]`/`[WARNING]` lines are muted meanwhile (see `QuietC`): its
+/// failures come back as codes and are worded once, in Chinese, by the CLI.
 public func writeAtomically(to path: String, inputs: [String] = [], constantMemory: Bool = false,
                             _ body: (UnsafeMutablePointer<lxw_workbook>) throws -> Void) throws {
     let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
@@ -30,6 +33,8 @@ public func writeAtomically(to path: String, inputs: [String] = [], constantMemo
     }
     // Created here, O_EXCL|O_NOFOLLOW: nothing planted at a name can be written through.
     let tmp = try TempOutput(for: path)
+    QuietC.enter()
+    defer { QuietC.leave() }
     var opt = lxw_workbook_options()
     opt.constant_memory = constantMemory ? 1 : 0
     // libxlsxwriter opens by name at close (fopen "wb"); /proc/self/fd/N names the file we hold
@@ -60,6 +65,31 @@ public func writeAtomically(to path: String, inputs: [String] = [], constantMemo
         throw failure
     }
     try tmp.commit()
+}
+
+/// Points C's `stderr` stream at /dev/null while any libxlsxwriter work is in progress (a count
+/// under a lock). libxlsxwriter prints `[ERROR] workbook_close(): …` lines through that stream
+/// for failures it also returns as codes; Kaoping words those itself in one Chinese line.
+/// No file descriptor is touched: Kaoping's messages and the Swift runtime write to fd 2, and the
+/// stream is swapped only when the count goes 0→1 or 1→0, so no libxlsxwriter call is reading it
+/// then; the only other user in the process, swift-argument-parser, prints before or after.
+enum QuietC {
+    nonisolated(unsafe) private static var count = 0
+    nonisolated(unsafe) private static var saved: UnsafeMutablePointer<FILE>?
+    nonisolated(unsafe) private static let sink: UnsafeMutablePointer<FILE>? = fopen("/dev/null", "we")
+    private static let lock = NSLock()
+
+    static func enter() {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        if count == 1, let sink { saved = Glibc.stderr; Glibc.stderr = sink }
+    }
+
+    static func leave() {
+        lock.lock(); defer { lock.unlock() }
+        count -= 1
+        if count == 0, let saved { Glibc.stderr = saved; self.saved = nil }
+    }
 }
 
 /// Display width of text in Excel column units at a font size: CJK and full-width characters

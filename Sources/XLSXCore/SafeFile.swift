@@ -371,20 +371,29 @@ final class LiveTemps: @unchecked Sendable {
 /// not), so a rename in progress finishes first and is counted. SIGXFSZ is ignored, so a
 /// file-size limit shows as EFBIG from `write` instead of killing the process silently.
 public enum Interrupts {
+    /// Set once by `install` before the signal thread starts, read only by it.
+    nonisolated(unsafe) static var watched = sigset_t()
+
     /// Call first in `main`, before any thread starts (threads inherit the signal mask).
     public static func install() {
         signal(SIGXFSZ, SIG_IGN)
+        // A signal ignored when we were started (`nohup`, a background job) stays ignored.
+        var watched: [Int32] = []
+        for sig in [SIGINT, SIGTERM] {
+            var old = sigaction()
+            if sigaction(sig, nil, &old) == 0, let h = old.__sigaction_handler.sa_handler,
+               unsafeBitCast(h, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+            watched.append(sig)
+        }
+        guard !watched.isEmpty else { return }
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
+        for sig in watched { sigaddset(&set, sig) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
+        Interrupts.watched = set
         var t = pthread_t()
         pthread_create(&t, nil, { _ in
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGINT)
-            sigaddset(&set, SIGTERM)
+            var set = Interrupts.watched
             var sig: Int32 = 0
             while sigwait(&set, &sig) != 0 {}
             let (written, removed) = LiveTemps.shared.die()
