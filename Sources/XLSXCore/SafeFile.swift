@@ -365,6 +365,8 @@ final class LiveTemps: @unchecked Sendable {
 }
 
 /// SIGINT/SIGTERM and SIGXFSZ handling for a process that writes outputs.
+/// On SIGINT/SIGTERM: removes the live temporary files, prints one line with the count of
+/// outputs already in place, and dies of the signal (a shell sees exit 130 / 143).
 ///
 /// The signals are blocked in every thread and taken by one thread in `sigwait`, which runs
 /// ordinary code: it can take the lock of the live temporary files (a signal handler could
@@ -405,6 +407,14 @@ public enum Interrupts {
             }
             line += "\n"
             _ = line.withCString { write(2, $0, strlen($0)) }
+            // Die of the signal itself, so that a shell running Kaoping in a loop stops too
+            // (it sees 130/143 either way); _exit is the fallback.
+            signal(sig, SIG_DFL)
+            var one = sigset_t()
+            sigemptyset(&one)
+            sigaddset(&one, sig)
+            pthread_sigmask(SIG_UNBLOCK, &one, nil)
+            raise(sig)
             _exit(128 + sig)
         }, nil)
         pthread_detach(t)
