@@ -277,14 +277,25 @@ final class HostileFSTests: XCTestCase {
 
     func testSpecialFilesAsOutputAreRefusedAndUntouched() throws {
         let s = try sample()
-        var before = stat()
-        XCTAssertEqual(stat("/dev/null", &before), 0)
-        assertOneLineRefusal(try MutKit.cli(["fix", s, "-o", "/dev/null"]), ["/dev/null", "字符设备"], "/dev/null")
-        assertOneLineRefusal(try MutKit.cli(["summary", s, "-o", "/dev/null"]), ["/dev/null", "字符设备"], "summary /dev/null")
-        var after = stat()
-        XCTAssertEqual(stat("/dev/null", &after), 0)
-        XCTAssertEqual(after.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a device")
-        XCTAssertEqual(after.st_rdev, before.st_rdev)
+        // A character device of our own (a null device, c 1 3), never the system's /dev/null:
+        // a regression run as root would replace the real one for every process on the machine.
+        let dev = dir + "/null"
+        if Glibc.mknod(dev, S_IFCHR | 0o666, dev_t(0x103)) == 0 { // glibc makedev(1, 3)
+            var before = stat()
+            XCTAssertEqual(stat(dev, &before), 0)
+            assertOneLineRefusal(try MutKit.cli(["fix", s, "-o", dev]), [dev, "字符设备"], "device")
+            assertOneLineRefusal(try MutKit.cli(["summary", s, "-o", dev]), [dev, "字符设备"], "summary device")
+            assertOneLineRefusal(try MutKit.cli(["fix", s, s, "-o", dev]), ["不是文件夹"], "folder output is a device")
+            var after = stat()
+            XCTAssertEqual(stat(dev, &after), 0)
+            XCTAssertEqual(after.st_mode & S_IFMT, S_IFCHR, "the device is still a device")
+            XCTAssertEqual(after.st_rdev, before.st_rdev)
+            XCTAssertEqual(after.st_ino, before.st_ino, "the device node was not replaced")
+        }
+        // The system's /dev/null only through the in-process check, which writes nothing.
+        XCTAssertThrowsError(try SafeFile.checkOutput("/dev/null")) {
+            XCTAssertEqual($0 as? OutputError, .notRegularFile(path: "/dev/null", kind: .characterDevice))
+        }
 
         let fifo = dir + "/o.xlsx"
         try mkfifo(fifo)
@@ -292,11 +303,13 @@ final class HostileFSTests: XCTestCase {
         assertOneLineRefusal(try MutKit.cli(["summary", s, "-o", fifo], seconds: 20), ["命名管道"], "summary fifo")
         XCTAssertEqual(SafeFile.kind(fifo, followLinks: false), .fifo)
 
-        if SafeFile.kind("/dev/stdout", followLinks: false) == .symlink {
-            let target = try FileManager.default.destinationOfSymbolicLink(atPath: "/dev/stdout")
-            assertOneLineRefusal(try MutKit.cli(["fix", s, "-o", "/dev/stdout"]), ["符号链接"], "/dev/stdout")
-            XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: "/dev/stdout"), target)
-        }
+        // A link shaped like /dev/stdout (→ /proc/self/fd/1), of our own.
+        let stdoutLink = dir + "/stdout"
+        try FileManager.default.createSymbolicLink(atPath: stdoutLink, withDestinationPath: "/proc/self/fd/1")
+        let r = try MutKit.cli(["fix", s, "-o", stdoutLink])
+        assertOneLineRefusal(r, ["符号链接"], "stdout link")
+        XCTAssertEqual(r.out, "", "nothing written to stdout")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: stdoutLink), "/proc/self/fd/1")
         // A symlink as OUT, even to a file that does not exist yet: nothing is created at its target.
         let link = dir + "/link.xlsx", away = dir + "/away.xlsx"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: away)
@@ -306,7 +319,6 @@ final class HostileFSTests: XCTestCase {
         let plain = dir + "/plain"
         try MutKit.write([1, 2, 3], to: plain)
         assertOneLineRefusal(try MutKit.cli(["fix", s, s, "-o", plain]), ["不是文件夹"], "folder output is a file")
-        assertOneLineRefusal(try MutKit.cli(["fix", s, s, "-o", "/dev/null"]), ["不是文件夹"], "folder output is a device")
         XCTAssertEqual(try MutKit.bytes(plain), [1, 2, 3])
         XCTAssertEqual(names(dir).filter { $0.hasPrefix(".") }, [], "no temporary file left")
     }
