@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "XLSXReader", dependencies: ["XLSXCore", "GridKit"]),
         .target(name: "KaopingModel", dependencies: ["GridKit"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
-        .target(name: "KaopingWriter", dependencies: ["KaopingRules", "CXlsxWriter"]),
+        .target(name: "KaopingWriter", dependencies: ["KaopingRules", "XLSXCore", "CXlsxWriter"]),
         .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "XLSXReader", "XLSXCore"]),
         .executableTarget(name: "kaoping", dependencies: [
             "KaopingJobs",

@@ -1,5 +1,6 @@
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 /// `kaoping check`: every input read, mapped and checked; a report per file.
 public struct CheckJob {
@@ -37,7 +38,7 @@ public struct CheckJob {
     public static func report(_ o: Outcome, quiet: Bool) -> [String] {
         guard let form = o.form else { return [] }
         let who = [form.unit, form.year.map { "\($0)年" }].compactMap { $0 }.joined(separator: " ")
-        var lines = ["\(o.file)（\(who.isEmpty ? "单位未识别" : who)，模板 \(o.template?.name ?? "无")）：\(o.errors) 个错误，\(o.warnings) 个警告，\(o.infos) 条提示"]
+        var lines = ["\(escapeForLine(o.file))（\(who.isEmpty ? "单位未识别" : who)，模板 \(o.template?.name ?? "无")）：\(o.errors) 个错误，\(o.warnings) 个警告，\(o.infos) 条提示"]
         for f in form.findings where !(quiet && f.severity == .info) {
             lines.append("  \(f.severity.chinese)\t\(f.cell ?? "-")\t\(f.rule)\t\(f.message)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 /// `kaoping fix`: the corrected official sheet for each input, written on every core.
 public struct FixJob {
@@ -31,10 +32,13 @@ public struct FixJob {
             return FileManager.default.fileExists(atPath: p, isDirectory: &d) && d.boolValue
         }
         let outIsDir = (exists && isDir.boolValue) || output.hasSuffix("/")
+        // An existing non-folder (a device, a file) is said as what it is.
+        if manyInputs && exists && !isDir.boolValue { try SafeFile.checkOutputFolder(output) }
         if manyInputs && !outIsDir {
             throw JobError("\(output): 有多个输入文件时，-o 必须是已有的文件夹或以 / 结尾 (with several inputs, -o must be a folder)")
         }
         guard outIsDir else { return files.map { ($0, output) } }
+        try SafeFile.checkOutputFolder(output)
         if !exists {
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
                 throw JobError("\(output): 无法创建输出文件夹 (cannot create directory)")
@@ -68,7 +72,7 @@ public struct FixJob {
             // What is still wrong in the written sheet: the unit's own figures are kept as written.
             let (written, _) = try pipeline.read(out, template: tpl.name)
             let left = written.findings.filter { $0.severity == .error }
-            var lines = ["\(file) → \(out)：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")"]
+            var lines = ["\(escapeForLine(file)) → \(escapeForLine(out))：已写出\(left.isEmpty ? "，无遗留错误" : "，仍有 \(left.count) 个错误需单位修改")"]
             // Cells of the written sheet, said as such: `check` names the unit's own cells.
             for f in left.prefix(20) { lines.append("  错误\t新表 \(f.cell ?? "-")\t\(f.message)") }
             return Report(file: file, output: out, lines: lines, code: left.isEmpty ? 0 : 1)

@@ -4,7 +4,10 @@ import XLSXCore
 
 /// One line for a person: the file, the part or cell, and the reason (Chinese first, then English).
 /// Every error of every layer is worded here, once; the CLI and the server print what this says.
-public func describe(_ error: Error) -> String {
+/// Control characters (a newline in a file name) are escaped, so a refusal is always one line.
+public func describe(_ error: Error) -> String { escapeForLine(describeUnescaped(error)) }
+
+private func describeUnescaped(_ error: Error) -> String {
     switch error {
     case let e as XLSXError:
         switch e {
@@ -21,6 +24,19 @@ public func describe(_ error: Error) -> String {
         case .forbiddenDTD(let f, let p, let line): return "\(f): 部件 \(p) 第 \(line) 行含 DTD/实体声明，已拒绝 (refused: DTD or entity declaration)"
         case .limitExceeded(let f, let p, let w): return "\(f): 部件 \(p) 超出限制：\(Reasons.chinese(w)) (refused: limit exceeded: \(w))"
         case .noSuchSheet(let f, let s, let all): return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
+        case .notRegularFile(let f, let k): return "\(f): 不是普通文件（\(k.chinese)），已跳过 (not a regular file: \(k.english))"
+        }
+    case let e as OutputError:
+        switch e {
+        case .notRegularFile(let p, let k): return "\(p): 输出位置已存在且不是普通文件（\(k.chinese)），拒绝写入 (refused: output exists and is a \(k.english))"
+        case .symlink(let p): return "\(p): 输出位置是符号链接，拒绝写入，也不会写到它指向的文件 (refused: output is a symlink)"
+        case .sameFileAsInput(let p, let i): return "\(p): 输出文件与输入文件 \(i) 是同一个文件（硬链接），拒绝覆盖 (refused: output is a hard link to an input)"
+        case .notADirectory(let p, let k): return "\(p): 输出目录位置已存在且不是文件夹（\(k.chinese)），拒绝写入 (refused: output folder exists and is a \(k.english))"
+        case .diskFull(let p): return "\(p): 磁盘已满，未写出，临时文件已删除 (disk full: nothing written)"
+        case .fileTooLarge(let p): return "\(p): 超出文件大小限制（ulimit -f），未写出，临时文件已删除 (file size limit exceeded: nothing written)"
+        case .temporaryReplaced(let p): return "\(p): 写出期间临时文件被他人替换，已放弃，未写出 (refused: temporary file replaced while writing)"
+        case .io(let p, let r): return "\(p): 写出失败：\(r)，未写出 (write failed)"
+        case .interrupted(let p): return "\(p): 已中断，未写出 (interrupted)"
         }
     case let e as MapError:
         switch e {

@@ -5,7 +5,7 @@ import XLSXReader
 
 /// What a file is, told by its bytes (never by its extension): a unit's `.xls` renamed `.xlsx`
 /// is still read as what it is.
-public enum FileKind: String, Sendable {
+public enum FileFormat: String, Sendable {
     case xlsx, xls, ods, docx
     /// Password-protected OOXML (an OLE2 file holding `EncryptedPackage`).
     case encrypted
@@ -21,7 +21,7 @@ public enum FileKind: String, Sendable {
 /// Opening any input: the one place that looks at a file's bytes and picks its reader.
 public enum InputFile {
     /// The kind of the file at `path`, from its first bytes and, for a zip, its part names.
-    public static func kind(of path: String) throws -> FileKind {
+    public static func kind(of path: String) throws -> FileFormat {
         let head = try firstBytes(path, 8)
         if head.starts(with: [0x50, 0x4B]) {
             let zip = try ZipArchive(path: path)
@@ -49,24 +49,18 @@ public enum InputFile {
         }
     }
 
+    /// The first bytes, read through SafeFile: a FIFO, device or folder is refused, never opened.
     static func firstBytes(_ path: String, _ n: Int) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else {
-            if access(path, F_OK) != 0 { throw XLSXError.fileNotFound(file: path) }
-            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        defer { fclose(f) }
-        var st = stat()
-        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw XLSXError.unreadable(file: path, reason: "is a directory")
-        }
+        let fd = try SafeFile.openInput(path)
+        defer { close(fd) }
         var head = [UInt8](repeating: 0, count: n)
-        let got = fread(&head, 1, n, f)
-        return Array(head.prefix(got))
+        let got = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, n) }
+        return Array(head.prefix(max(got, 0)))
     }
 }
 
 /// Why an input is not read at all, before any reader looks inside it.
 public enum InputError: Error, Equatable {
     /// A format Kaoping does not read: what to save it as is in the message.
-    case unsupported(file: String, kind: FileKind)
+    case unsupported(file: String, kind: FileFormat)
 }

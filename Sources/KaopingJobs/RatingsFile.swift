@@ -1,5 +1,6 @@
 import Foundation
 import KaopingRules
+import XLSXCore
 
 extension Ratings {
     /// A CSV (UTF-8, optional BOM) or an .xlsx whose first sheet has the headers.
@@ -24,8 +25,14 @@ extension Ratings {
             }
             return try parse(table: table, numbers: numbers, file: path)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RatingsError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "无法读取" : "文件不存在")
+        // Through SafeFile: a FIFO or device given as the ratings file is refused, never read.
+        let data: Data
+        do { data = Data(try SafeFile.contents(path)) } catch XLSXError.notRegularFile(_, let kind) {
+            throw RatingsError.unreadable(file: path, reason: "不是普通文件（\(kind.chinese)）")
+        } catch XLSXError.fileNotFound {
+            throw RatingsError.unreadable(file: path, reason: "文件不存在")
+        } catch {
+            throw RatingsError.unreadable(file: path, reason: "无法读取")
         }
         guard var text = String(data: data, encoding: .utf8) else {
             throw RatingsError.unreadable(file: path, reason: "不是 UTF-8 编码的 CSV")

@@ -1,5 +1,6 @@
 import Foundation
 import KaopingWriter
+import XLSXCore
 
 /// Reads the inputs, scores them and writes the workbook. The CLI and the tests call this.
 public struct SummaryJob {
@@ -31,6 +32,8 @@ public struct SummaryJob {
         for f in files + inputs + [ratingsFile].compactMap({ $0 }) where realPath(f) == out {
             throw SummaryError.outputIsInput(output)
         }
+        // Before reading anything: a device, FIFO, symlink or hard link to an input as OUT.
+        try SafeFile.checkOutput(output, inputs: files + [ratingsFile].compactMap { $0 })
         let ratings = try ratingsFile.map(Ratings.read)
         let pipeline = Pipeline(store: store)
         // Read on every core; then add in input order, so "keep the first" stays deterministic.

@@ -1,5 +1,9 @@
 import CXlsxWriter
 import Foundation
+import XLSXCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why an output could not be written.
 public enum WriteError: Error, Equatable {
@@ -8,49 +12,83 @@ public enum WriteError: Error, Equatable {
     case rename(path: String, reason: String)
 }
 
-/// Writes a workbook to a temporary file beside `path`, then renames it into place:
-/// the output appears whole or not at all, and never over one of `inputs`.
+/// Writes a workbook to a temporary file created exclusively beside `path` (see `TempOutput`),
+/// then renames it into place: the output appears whole or not at all, never over one of
+/// `inputs` (same path, through `..`, or the same device + inode), never through a symlink and
+/// never in place of a device, FIFO, socket or folder.
 /// `constantMemory` flushes rows as they are written (rows must then come in order).
+/// libxlsxwriter's own `[ERROR]`/`[WARNING]` lines are muted meanwhile (see `QuietC`): its
+/// failures come back as codes and are worded once, in Chinese, by the CLI.
 public func writeAtomically(to path: String, inputs: [String] = [], constantMemory: Bool = false,
                             _ body: (UnsafeMutablePointer<lxw_workbook>) throws -> Void) throws {
     let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     for i in inputs where URL(fileURLWithPath: i).standardizedFileURL.resolvingSymlinksInPath().path == target {
         throw WriteError.sameAsInput(path: path)
     }
-    let dir = (target as NSString).deletingLastPathComponent
+    try SafeFile.checkOutput(path, inputs: inputs)
+    let dir = (path as NSString).deletingLastPathComponent
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
         throw WriteError.libxlsxwriter(path: path, reason: "directory \(dir) does not exist")
     }
-    let tmp = dir + "/.\((target as NSString).lastPathComponent).\(getpid()).tmp"
-    // Try the temporary file first: libxlsxwriter only finds out at close, and says so on stderr.
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else {
-        throw WriteError.libxlsxwriter(path: path, reason: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
-    }
-    close(fd)
+    // Created here, O_EXCL|O_NOFOLLOW: nothing planted at a name can be written through.
+    let tmp = try TempOutput(for: path)
+    QuietC.enter()
+    defer { QuietC.leave() }
     var opt = lxw_workbook_options()
     opt.constant_memory = constantMemory ? 1 : 0
-    guard let wb = workbook_new_opt(tmp, &opt) else {
-        unlink(tmp)
-        throw WriteError.libxlsxwriter(path: path, reason: "cannot create \(tmp)")
+    // libxlsxwriter opens by name at close (fopen "wb"); /proc/self/fd/N names the file we hold
+    // open, so swapping the temporary name for a link in the meantime changes nothing.
+    guard let wb = workbook_new_opt(tmp.pathForWriting, &opt) else {
+        let e = errno
+        tmp.discard()
+        throw tmp.failure(errno: e, reason: "cannot create \(tmp.path)")
     }
     do {
         try body(wb)
     } catch {
         workbook_close(wb)
-        unlink(tmp)
+        tmp.discard()
         throw error
     }
+    errno = 0
     let rc = workbook_close(wb)
+    let e = errno
     guard rc == LXW_NO_ERROR else {
-        unlink(tmp)
-        throw WriteError.libxlsxwriter(path: path, reason: String(cString: lxw_strerror(rc)))
+        let failure = tmp.failure(errno: e, reason: String(cString: lxw_strerror(rc)))
+        tmp.discard()
+        throw failure
     }
-    if rename(tmp, target) != 0 {
-        let reason = String(cString: strerror(errno))
-        unlink(tmp)
-        throw WriteError.rename(path: path, reason: reason)
+    guard tmp.isCompleteZip(deep: tmp.environmentIsTight) else {
+        let failure = tmp.failure(errno: e, reason: "the written file is incomplete")
+        tmp.discard()
+        throw failure
+    }
+    try tmp.commit()
+}
+
+/// Points C's `stderr` stream at /dev/null while any libxlsxwriter work is in progress (a count
+/// under a lock). libxlsxwriter prints `[ERROR] workbook_close(): …` lines through that stream
+/// for failures it also returns as codes; Kaoping words those itself in one Chinese line.
+/// No file descriptor is touched: Kaoping's messages and the Swift runtime write to fd 2, and the
+/// stream is swapped only when the count goes 0→1 or 1→0, so no libxlsxwriter call is reading it
+/// then; the only other user in the process, swift-argument-parser, prints before or after.
+enum QuietC {
+    nonisolated(unsafe) private static var count = 0
+    nonisolated(unsafe) private static var saved: UnsafeMutablePointer<FILE>?
+    nonisolated(unsafe) private static let sink: UnsafeMutablePointer<FILE>? = fopen("/dev/null", "we")
+    private static let lock = NSLock()
+
+    static func enter() {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        if count == 1, let sink { saved = Glibc.stderr; Glibc.stderr = sink }
+    }
+
+    static func leave() {
+        lock.lock(); defer { lock.unlock() }
+        count -= 1
+        if count == 0, let saved { Glibc.stderr = saved; self.saved = nil }
     }
 }
 

@@ -15,12 +15,15 @@ public enum XLSXError: Error, Equatable, Sendable {
     case forbiddenDTD(file: String, part: String, line: Int)
     case limitExceeded(file: String, part: String, what: String)
     case noSuchSheet(file: String, sheet: String, available: [String])
+    /// A FIFO, socket, device or folder where a file was expected: never opened.
+    case notRegularFile(file: String, kind: FileKind)
 
     public var file: String {
         switch self {
         case .fileNotFound(let f), .unreadable(let f, _), .notZip(let f), .legacyXLS(let f), .encrypted(let f),
              .missingPart(let f, _), .damagedPart(let f, _, _, _), .partTooLarge(let f, _, _),
-             .forbiddenDTD(let f, _, _), .limitExceeded(let f, _, _), .noSuchSheet(let f, _, _):
+             .forbiddenDTD(let f, _, _), .limitExceeded(let f, _, _), .noSuchSheet(let f, _, _),
+             .notRegularFile(let f, _):
             return f
         }
     }

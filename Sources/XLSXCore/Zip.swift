@@ -16,9 +16,24 @@ public final class ZipArchive {
     public init(path: String, limits: XLSXLimits = .default) throws {
         self.path = path
         self.limits = limits
-        try ZipArchive.sniff(path)
-        var err: Int32 = 0
-        guard let h = zip_open(path, ZIP_RDONLY, &err) else {
+        // Opened once, through SafeFile: only a regular file, never blocking on a FIFO; libzip
+        // then reads that descriptor, not the path again.
+        let fd = try SafeFile.openInput(path)
+        do { try ZipArchive.sniff(fd, path) } catch { close(fd); throw error }
+        guard let fp = fdopen(fd, "rb") else {
+            let e = errno
+            close(fd)
+            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(e)))
+        }
+        var zerr = zip_error_t()
+        zip_error_init(&zerr)
+        defer { zip_error_fini(&zerr) }
+        guard let src = zip_source_filep_create(fp, 0, -1, &zerr) else {
+            fclose(fp)
+            throw XLSXError.notZip(file: path)
+        }
+        guard let h = zip_open_from_source(src, ZIP_RDONLY, &zerr) else {
+            zip_source_free(src) // closes fp
             throw XLSXError.notZip(file: path)
         }
         handle = h
@@ -40,28 +55,20 @@ public final class ZipArchive {
     }
 
     /// Tells legacy and encrypted OLE2 files from zips before libzip sees them.
-    static func sniff(_ path: String) throws {
-        guard let f = fopen(path, "rb") else {
-            if access(path, F_OK) != 0 { throw XLSXError.fileNotFound(file: path) }
-            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        defer { fclose(f) }
-        var st = stat()
-        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw XLSXError.unreadable(file: path, reason: "is a directory")
-        }
+    static func sniff(_ fd: Int32, _ path: String) throws {
         var head = [UInt8](repeating: 0, count: 8)
-        let got = fread(&head, 1, 8, f)
+        let got = pread(fd, &head, 8, 0)
         if got >= 8, head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
             // An encrypted OOXML package is an OLE2 file with a stream named "EncryptedPackage"
             // (its directory entry name is UTF-16LE). Scan the file for that name.
             let needle = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-            fseek(f, 0, SEEK_SET)
+            var offset: off_t = 0
             var buf = [UInt8](repeating: 0, count: 1 << 16)
             var carry: [UInt8] = []
             while true {
-                let n = fread(&buf, 1, buf.count, f)
+                let n = pread(fd, &buf, buf.count, offset)
                 if n <= 0 { break }
+                offset += off_t(n)
                 let chunk = carry + buf[0..<n]
                 if contains(chunk, needle) { throw XLSXError.encrypted(file: path) }
                 carry = Array(chunk.suffix(needle.count))
@@ -179,5 +186,78 @@ public final class PartStream {
                                          reason: "inflates at a ratio over \(Int(limits.maxRatio)):1")
         }
         return Int(n)
+    }
+}
+
+extension TempOutput {
+    /// True when the written file is a whole zip (central directory present and consistent)
+    /// and, with `deep`, every XML member ends with its root element's end tag and no member is
+    /// as large as RLIMIT_FSIZE. libxlsxwriter reports success even when its writes failed: each
+    /// part goes through a temporary file whose failed `fwrite`s it ignores, so a file-size limit
+    /// or a full disk gives a consistent zip of cut-off parts. `deep` inflates every member.
+    public func isCompleteZip(deep: Bool) -> Bool {
+        let copy = dup(descriptor)
+        guard copy >= 0 else { return false }
+        lseek(copy, 0, SEEK_SET)
+        guard let fp = fdopen(copy, "rb") else { close(copy); return false }
+        var zerr = zip_error_t()
+        zip_error_init(&zerr)
+        defer { zip_error_fini(&zerr) }
+        guard let src = zip_source_filep_create(fp, 0, -1, &zerr) else { fclose(fp); return false }
+        guard let z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr) else {
+            zip_source_free(src)
+            return false
+        }
+        defer { zip_discard(z) }
+        guard deep else { return true }
+        var lim = rlimit()
+        let limit: UInt64 = getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &lim) == 0 ? UInt64(lim.rlim_cur) : .max
+        let n = zip_get_num_entries(z, 0)
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        defer { buf.deallocate() }
+        for i in 0..<UInt64(max(n, 0)) {
+            var st = zip_stat_t()
+            zip_stat_init(&st)
+            guard zip_stat_index(z, i, 0, &st) == 0 else { return false }
+            if st.valid & UInt64(ZIP_STAT_SIZE) != 0, st.size >= limit { return false }
+            guard let cname = st.name else { return false }
+            let name = String(cString: cname)
+            guard name.hasSuffix(".xml") || name.hasSuffix(".rels") else { continue }
+            guard let f = zip_fopen_index(z, i, 0) else { return false }
+            defer { zip_fclose(f) }
+            var head: [UInt8] = [], tail: [UInt8] = []
+            while true {
+                let got = zip_fread(f, buf, 1 << 16)
+                if got < 0 { return false }
+                if got == 0 { break }
+                let chunk = UnsafeBufferPointer(start: buf, count: Int(got))
+                if head.count < 4096 { head.append(contentsOf: chunk.prefix(4096 - head.count)) }
+                tail.append(contentsOf: chunk)
+                if tail.count > 4096 { tail.removeFirst(tail.count - 4096) }
+            }
+            guard TempOutput.endsWithRoot(head: head, tail: tail) else { return false }
+        }
+        return true
+    }
+
+    /// The first element's name (after `<?…?>` and comments) closes the text: `</name>` or a
+    /// self-closed root.
+    static func endsWithRoot(head: [UInt8], tail: [UInt8]) -> Bool {
+        var i = 0
+        while i < head.count {
+            guard head[i] == UInt8(ascii: "<"), i + 1 < head.count else { i += 1; continue }
+            let c = head[i + 1]
+            if c == UInt8(ascii: "?") || c == UInt8(ascii: "!") { i += 2; continue }
+            var j = i + 1
+            while j < head.count, !" \t\r\n/>".utf8.contains(head[j]) { j += 1 }
+            let root = Array(head[(i + 1)..<j])
+            var t = tail[...]
+            while let last = t.last, " \t\r\n".utf8.contains(last) { t = t.dropLast() }
+            let end = Array("</".utf8) + root + Array(">".utf8)
+            if t.count >= end.count, Array(t.suffix(end.count)) == end { return true }
+            // A root that closes itself, as in `<foo/>`, with nothing after it.
+            return t.last == UInt8(ascii: ">") && t.dropLast().last == UInt8(ascii: "/") && !head[j...].contains(UInt8(ascii: "<"))
+        }
+        return false
     }
 }

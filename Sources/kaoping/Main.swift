@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
+import XLSXCore
 
 /// Runs the command; argument errors are said in Chinese with exit 2 (the contract's code for
 /// input that cannot be used), not swift-argument-parser's English and exit 64.
 @main
 enum Main {
     static func main() {
+        // SIGINT/SIGTERM taken by one thread (removes unfinished outputs), SIGXFSZ ignored:
+        // before any other thread starts.
+        Interrupts.install()
         do {
             var command = try Kaoping.parseAsRoot()
             try command.run()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaopingJobs
+import XLSXCore
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,8 +32,9 @@ struct SummaryCommand: ParsableCommand {
                     progress.bar(outcome == nil ? i : i + 1, n, file)
                 } else if var outcome {
                     // describe(error) already names the file.
-                    outcome = outcome.replacingOccurrences(of: "跳过：\(file): ", with: "跳过：")
-                    stderr("kaoping: [\(i + 1)/\(n)] \(file): \(outcome)")
+                    let shown = escapeForLine(file)
+                    outcome = escapeForLine(outcome).replacingOccurrences(of: "跳过：\(shown): ", with: "跳过：")
+                    stderr("kaoping: [\(i + 1)/\(n)] \(shown): \(outcome)")
                 }
             }
         } catch {
@@ -41,10 +43,10 @@ struct SummaryCommand: ParsableCommand {
         }
         progress.finish()
         let evaluated = summary.units.filter(\.score.evaluated).count
-        stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(output)")
+        stderr("kaoping: 已汇总 \(summary.units.count) 个单位（\(evaluated) 个已考评），问题 \(summary.issues.count) 条 → \(escapeForLine(output))")
         if !summary.skipped.isEmpty {
             stderr("kaoping: 跳过 \(summary.skipped.count) 个文件：")
-            for s in summary.skipped { stderr("  " + (s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
+            for s in summary.skipped { stderr("  " + escapeForLine(s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
             throw ExitCode(1)
         }
     }

@@ -152,7 +152,7 @@ final class FoundationTests: XCTestCase {
         try FileManager.default.copyItem(atPath: sample, toPath: renamed)
         XCTAssertEqual(try InputFile.kind(of: renamed), .xlsx)
         XCTAssertNotNil(try Pipeline(store: try Repo.store()).read(renamed).0.unit)
-        let cases: [(String, [UInt8], FileKind)] = [
+        let cases: [(String, [UInt8], FileFormat)] = [
             ("a.pdf", Array("%PDF-1.7\n".utf8), .pdf),
             ("b.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .image),
             ("c.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], .image),
