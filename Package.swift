@@ -18,16 +18,20 @@ let package = Package(
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
         .target(name: "Workbook", dependencies: ["XLSXCore"]),
         .target(name: "KaopingModel", dependencies: ["Workbook"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "CXlsxWriter"]),
+        // The year's register: every submission in one SQLite file (issue 14).
+        .target(name: "KaopingRegister", dependencies: ["KaopingRules", "CSQLite"]),
         .executableTarget(name: "kaoping", dependencies: [
-            "KaopingWriter",
+            "KaopingWriter", "KaopingRegister",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "CZip"]),
+        .testTarget(name: "KaopingRegisterTests", dependencies: ["KaopingRegister", "CSQLite"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingWriter", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )

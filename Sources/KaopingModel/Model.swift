@@ -13,8 +13,11 @@ public struct Finding: Sendable, Equatable {
     public var cell: String?
     /// Chinese, for the office's staff.
     public var message: String
-    public init(_ rule: String, _ severity: Severity, _ cell: String?, _ message: String) {
-        self.rule = rule; self.severity = severity; self.cell = cell; self.message = message
+    /// The 序号 of the item or indicator the finding concerns (nil for the sheet); rounds of one
+    /// unit are matched by rule + code (+ cell where code is nil).
+    public var code: String?
+    public init(_ rule: String, _ severity: Severity, _ cell: String?, _ message: String, code: String? = nil) {
+        self.rule = rule; self.severity = severity; self.cell = cell; self.message = message; self.code = code
     }
 }
 
