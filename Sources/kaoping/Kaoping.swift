@@ -7,7 +7,7 @@ struct Kaoping: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaoping",
         abstract: "绩效目标考评表: read, check, fix and summarise performance-target evaluation sheets.",
-        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, Cells.self, BenchWrite.self])
+        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, ImportCommand.self, StatusCommand.self, Cells.self, BenchWrite.self])
 }
 
 /// Prints a person's one-line error to stderr and exits 2, the contract's code for unreadable input.

@@ -1,16 +1,19 @@
 import ArgumentParser
 import Foundation
+import KaopingRegister
 import KaopingWriter
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
         abstract: "Score summary of many evaluated forms. Exit 0: all read; 1: some inputs skipped (listed); 2: nothing written.")
-    @Argument(help: "Evaluated .xlsx files and folders (searched recursively; ~$* and .* skipped).") var inputs: [String]
+    @Argument(help: "Evaluated .xlsx files and folders (searched recursively; ~$* and .* skipped).") var inputs: [String] = []
     @Option(name: .shortAndLong, help: "The summary workbook to write (.xlsx).") var output: String
     @Option(help: "领导评价/公众评议/正向激励加分/察访核验扣分 per 单位: a CSV (UTF-8) or an .xlsx; adds 综合得分.") var ratings: String?
     @Option(help: "The year template for every form (default: each form's year).") var template: String?
     @Option(help: "The folder of year templates.") var templates: String?
+    @Option(help: "从登记簿汇总：每个单位该年度的最新一轮 (summarise the register's latest rounds instead of files).") var db: String?
+    @Option(help: "与 --db 一起：汇总的年度（默认：登记簿中最近的年度）。") var year: Int?
 
     func run() throws {
         let store: TemplateStore
@@ -30,7 +33,8 @@ struct SummaryCommand: ParsableCommand {
         }
         let summary: Summary
         do {
-            summary = try job.run(describe: describe) { i, n, file, outcome in
+            if inputs.isEmpty && db == nil { throw CLIError(message: "请给出要汇总的考评表文件或文件夹，或用 --db 从登记簿汇总 (no inputs)") }
+            summary = try db != nil ? fromRegister(registerPath(db), store: store) : job.run(describe: describe) { i, n, file, outcome in
                 if tty {
                     bar(outcome == nil ? i : i + 1, n, file)
                 } else if var outcome {
@@ -65,5 +69,25 @@ struct SummaryCommand: ParsableCommand {
             for s in summary.skipped { stderr("  " + (s.reason.hasPrefix(s.file + ":") ? s.reason : "\(s.file): \(s.reason)")) }
             throw ExitCode(1)
         }
+    }
+
+    /// The summary of each unit's latest round of the year in the register (`--db`).
+    func fromRegister(_ path: String, store: TemplateStore) throws -> Summary {
+        for f in [path] + [ratings].compactMap({ $0 }) where realPath(f) == realPath(output) { throw SummaryError.outputIsInput(output) }
+        let register = try Register(path: path, create: false)
+        guard let y = try year ?? register.years().first else { throw SummaryError.nothingToSummarise(skipped: 0) }
+        let list = try ratings.map(Ratings.read)
+        var builder = SummaryBuilder()
+        for l in try register.latestForms(year: y, store: store, describe: describe) {
+            if let form = l.form {
+                builder.add(form: form, template: l.template, file: l.submission.fileName)
+            } else {
+                builder.addFailure(file: l.submission.fileName, reason: l.failure ?? "无法读取")
+            }
+        }
+        let summary = builder.finish(ratings: list)
+        guard !summary.units.isEmpty else { throw SummaryError.nothingToSummarise(skipped: summary.skipped.count) }
+        try SummaryWriter.write(summary, to: output)
+        return summary
     }
 }
