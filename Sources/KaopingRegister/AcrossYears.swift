@@ -101,20 +101,24 @@ public enum AcrossYears {
         return nil
     }
 
-    /// Gives each finding without a `code` the 序号 of the item or indicator on its cell's row
-    /// (the item's own code first, else its indicator's). Findings on other rows stay without.
+    /// Gives each finding without a `code` the 序号 of what its cell concerns: on an indicator's
+    /// 序号/文件依据/一级指标 cell, the indicator's code; elsewhere on an item's row, the item's (else
+    /// its indicator's). Findings on other rows stay without.
     public static func fillCodes(_ findings: [Finding], form: Form) -> [Finding] {
-        var byRow: [Int: String] = [:]
+        var itemByRow: [Int: String] = [:], indicatorByRow: [Int: String] = [:]
         for s in form.sections {
             for g in s.groups {
                 for ind in g.indicators {
-                    if let c = ind.code { byRow[ind.row] = c }
-                    for it in ind.items { if let c = it.code ?? ind.code { byRow[it.row] = c } }
+                    if let c = ind.code { indicatorByRow[ind.row] = c }
+                    for it in ind.items { if let c = it.code ?? ind.code { itemByRow[it.row] = c } }
                 }
             }
         }
+        let indicatorCols = Set(["basis", "level1"].compactMap { form.layout.columns[$0] })
         return findings.map { f in
-            guard f.code == nil, let cell = f.cell, let ref = CellRef.parse(Substring(cell)), let c = byRow[ref.row] else { return f }
+            guard f.code == nil, let cell = f.cell, let ref = CellRef.parse(Substring(cell)) else { return f }
+            let onIndicator = indicatorCols.contains(ref.col) || (indicatorByRow[ref.row] != nil && itemByRow[ref.row] == nil)
+            guard let c = (onIndicator ? indicatorByRow[ref.row] : nil) ?? itemByRow[ref.row] else { return f }
             var f = f
             f.code = c
             return f
