@@ -220,6 +220,8 @@ public final class Register {
     // MARK: Reading
 
     static let columns = "id, sha256, file_name, received_at, unit, unit_key, year, round, state, reason, template, form_json, errors, warnings, infos"
+    /// The same without the form JSON (tens of KiB each), for lists.
+    static let listColumns = columns.replacingOccurrences(of: "form_json", with: "NULL")
 
     static func submission(_ r: [SQLValue]) -> Submission? {
         guard r.count == 15, let id = r[0].int, let sha = r[1].text, let round = r[7].int,
@@ -239,21 +241,22 @@ public final class Register {
     }
 
     /// Every submission of `year` (all years when nil; a year-less unreadable file is in every
-    /// year's list), by unit then round.
+    /// year's list), by unit then round. `formJSON` is left out (nil): read one with `submission(id:)`.
     public func submissions(year: Int?, includingYearless: Bool = true) throws -> [Submission] {
         let rows: [[SQLValue]]
         if let year {
-            rows = try conn.query("SELECT \(Register.columns) FROM submission WHERE year = ?\(includingYearless ? " OR year IS NULL" : "") ORDER BY unit_key, year, round",
+            rows = try conn.query("SELECT \(Register.listColumns) FROM submission WHERE year = ?\(includingYearless ? " OR year IS NULL" : "") ORDER BY unit_key, year, round",
                                   [.num(year)])
         } else {
-            rows = try conn.query("SELECT \(Register.columns) FROM submission ORDER BY unit_key, year, round")
+            rows = try conn.query("SELECT \(Register.listColumns) FROM submission ORDER BY unit_key, year, round")
         }
         return rows.compactMap(Register.submission)
     }
 
-    /// The latest round of every unit for `year`: what summary, notice and grading read.
+    /// The latest round of every unit for `year`: what summary, notice and grading read
+    /// (`formJSON` left out, as in `submissions`).
     public func latestRounds(year: Int) throws -> [Submission] {
-        try conn.query("SELECT \(Register.columns) FROM latest_submission WHERE year = ? ORDER BY unit_key", [.num(year)])
+        try conn.query("SELECT \(Register.listColumns) FROM latest_submission WHERE year = ? ORDER BY unit_key", [.num(year)])
             .compactMap(Register.submission)
     }
 
