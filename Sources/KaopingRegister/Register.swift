@@ -89,12 +89,16 @@ public final class Register {
             state TEXT NOT NULL CHECK(state IN ('ok', 'errors', 'unreadable')),
             reason TEXT,
             template TEXT,
-            form_json TEXT,
             errors INTEGER NOT NULL DEFAULT 0,
             warnings INTEGER NOT NULL DEFAULT 0,
             infos INTEGER NOT NULL DEFAULT 0,
             UNIQUE(unit_key, year, round));
         CREATE INDEX submission_year_unit ON submission(year, unit_key, round);
+        -- The form JSON apart: tens of KiB per row would make every list of submissions read
+        -- overflow pages.
+        CREATE TABLE submission_form(
+            submission_id INTEGER PRIMARY KEY REFERENCES submission(id) ON DELETE CASCADE,
+            form_json TEXT NOT NULL);
         CREATE TABLE finding(
             id INTEGER PRIMARY KEY,
             submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
@@ -200,12 +204,15 @@ public final class Register {
             let warnings = s.findings.filter { $0.severity == .warning }.count
             try conn.query("""
                 INSERT INTO submission(sha256, file_name, received_at, unit, unit_key, year, round, state, reason, template,
-                                       form_json, errors, warnings, infos)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       errors, warnings, infos)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(s.sha256), .text(s.fileName), .text(s.receivedAt), .text(s.unit), .text(key), .num(s.year),
-                      .num(round), .text(s.state.rawValue), .str(s.reason), .str(s.template), .str(s.formJSON),
+                      .num(round), .text(s.state.rawValue), .str(s.reason), .str(s.template),
                       .num(errors), .num(warnings), .num(s.findings.count - errors - warnings)])
             let id = conn.lastInsertRowID
+            if let json = s.formJSON {
+                try conn.query("INSERT INTO submission_form(submission_id, form_json) VALUES (?, ?)", [.int(id), .text(json)])
+            }
             for (i, f) in s.findings.enumerated() {
                 try conn.query("INSERT INTO finding(submission_id, seq, rule, severity, cell, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                [.int(id), .num(i), .text(f.rule), .text(f.severity.rawValue), .str(f.cell), .str(f.code), .text(f.message)])
@@ -219,9 +226,9 @@ public final class Register {
 
     // MARK: Reading
 
-    static let columns = "id, sha256, file_name, received_at, unit, unit_key, year, round, state, reason, template, form_json, errors, warnings, infos"
-    /// The same without the form JSON (tens of KiB each), for lists.
-    static let listColumns = columns.replacingOccurrences(of: "form_json", with: "NULL")
+    static let listColumns = "id, sha256, file_name, received_at, unit, unit_key, year, round, state, reason, template, NULL, errors, warnings, infos"
+    /// With the form JSON, for one submission at a time.
+    static let fullColumns = "s.id, s.sha256, s.file_name, s.received_at, s.unit, s.unit_key, s.year, s.round, s.state, s.reason, s.template, f.form_json, s.errors, s.warnings, s.infos"
 
     static func submission(_ r: [SQLValue]) -> Submission? {
         guard r.count == 15, let id = r[0].int, let sha = r[1].text, let round = r[7].int,
@@ -233,11 +240,13 @@ public final class Register {
     }
 
     public func submission(sha256: String) throws -> Submission? {
-        try conn.query("SELECT \(Register.columns) FROM submission WHERE sha256 = ?", [.text(sha256)]).first.flatMap(Register.submission)
+        try conn.query("SELECT \(Register.fullColumns) FROM submission s LEFT JOIN submission_form f ON f.submission_id = s.id WHERE s.sha256 = ?",
+                       [.text(sha256)]).first.flatMap(Register.submission)
     }
 
     public func submission(id: Int) throws -> Submission? {
-        try conn.query("SELECT \(Register.columns) FROM submission WHERE id = ?", [.num(id)]).first.flatMap(Register.submission)
+        try conn.query("SELECT \(Register.fullColumns) FROM submission s LEFT JOIN submission_form f ON f.submission_id = s.id WHERE s.id = ?",
+                       [.num(id)]).first.flatMap(Register.submission)
     }
 
     /// Every submission of `year` (all years when nil; a year-less unreadable file is in every
@@ -262,7 +271,7 @@ public final class Register {
 
     /// The latest round of one unit (matched by `unitKey`) for `year`, nil when it sent nothing.
     public func latest(unit: String, year: Int?) throws -> Submission? {
-        try conn.query("SELECT \(Register.columns) FROM latest_submission WHERE unit_key = ? AND year IS ?",
+        try conn.query("SELECT \(Register.fullColumns) FROM latest_submission s LEFT JOIN submission_form f ON f.submission_id = s.id WHERE s.unit_key = ? AND s.year IS ?",
                        [.text(Register.unitKey(unit)), .num(year)]).first.flatMap(Register.submission)
     }
 
@@ -289,10 +298,10 @@ public final class Register {
             let chunk = Array(ids[start..<min(ids.count, start + 500)])
             start += chunk.count
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for r in try conn.query("SELECT submission_id, rule, severity, cell, code, message FROM finding WHERE submission_id IN (\(marks)) ORDER BY submission_id, seq",
-                                    chunk.map { .num($0) }) {
-                guard let id = r[0].int, let rule = r[1].text, let sev = r[2].text.flatMap(Severity.init) else { continue }
-                out[id, default: []].append(Finding(rule, sev, r[3].text, r[5].text ?? "", code: r[4].text))
+            try conn.each("SELECT submission_id, rule, severity, cell, code, message FROM finding WHERE submission_id IN (\(marks)) ORDER BY submission_id, seq",
+                          chunk.map { .num($0) }) { st in
+                guard let id = st.int(0), let rule = st.text(1), let sev = st.text(2).flatMap(Severity.init) else { return }
+                out[id, default: []].append(Finding(rule, sev, st.text(3), st.text(5) ?? "", code: st.text(4)))
             }
         }
         return out
@@ -304,7 +313,8 @@ public final class Register {
     }
 
     /// `PRAGMA integrity_check` and the register's own invariants (each submission has its blob,
-    /// whose hash is its name, and as many findings as its counts say); empty when all hold.
+    /// whose hash is its name, its form unless unreadable, and as many findings as its counts
+    /// say); empty when all hold.
     public func verify() throws -> [String] {
         var problems: [String] = []
         let ic = try conn.query("PRAGMA integrity_check").compactMap { $0.first?.text }
@@ -316,6 +326,10 @@ public final class Register {
             if r[3].int == 1 { problems.append("submission \(r[0].int ?? -1): no blob") }
             if r[1].int != r[2].int { problems.append("submission \(r[0].int ?? -1): \(r[2].int ?? -1) findings, counts say \(r[1].int ?? -1)") }
         }
+        for r in try conn.query("""
+            SELECT s.id FROM submission s LEFT JOIN submission_form f ON f.submission_id = s.id
+            WHERE s.state != 'unreadable' AND f.submission_id IS NULL
+            """) { problems.append("submission \(r[0].int ?? -1): no form") }
         for r in try conn.query("SELECT sha256, bytes FROM blob") where SHA256.hex(r[1].blob ?? []) != r[0].text {
             problems.append("blob \(r[0].text ?? "?"): bytes do not match their sha256")
         }

@@ -81,6 +81,13 @@ final class Connection {
         return rows
     }
 
+    /// Runs `sql` with `args`, calling `body` on each row without building row arrays (hot lists).
+    func each(_ sql: String, _ args: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
+        let st = try prepare(sql)
+        try st.bind(args)
+        while try st.step() { try body(st) }
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
 }
 
@@ -135,6 +142,19 @@ struct Statement {
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
         throw conn.error(rc)
+    }
+
+    /// Column `i` of the current row as text; nil when NULL.
+    func text(_ i: Int32) -> String? {
+        guard sqlite3_column_type(stmt, i) != SQLITE_NULL else { return nil }
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        guard n > 0, let p = sqlite3_column_text(stmt, i) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+
+    /// Column `i` as an integer; nil when NULL.
+    func int(_ i: Int32) -> Int? {
+        sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(stmt, i))
     }
 
     func row() -> [SQLValue] {
