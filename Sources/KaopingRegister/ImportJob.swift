@@ -46,11 +46,7 @@ public struct ImportJob {
         while start < files.count {
             let batch = Array(files[start..<min(files.count, start + max(1, batchSize))])
             // 1. Bytes and hashes on every core.
-            let raw = parallelMap(batch) { file -> Result<[UInt8], ImportReadError> in
-                guard FileManager.default.fileExists(atPath: file) else { return .failure(.init(reason: "\(file): 文件不存在 (file not found)")) }
-                guard let d = FileManager.default.contents(atPath: file) else { return .failure(.init(reason: "\(file): 无法读取文件 (cannot read)")) }
-                return .success([UInt8](d))
-            }
+            let raw = parallelMap(batch) { ImportJob.readBytes($0) }
             let hashes = parallelMap(raw) { r -> String? in (try? r.get()).map { SHA256.hex($0) } }
             // 2. Bytes already in the register are not read again.
             var known: [Submission?] = []
@@ -86,6 +82,24 @@ public struct ImportJob {
             start += batch.count
         }
         return outcomes
+    }
+
+    /// Largest file stored (the desk refuses the same with 413): a 考评表 is well under 1 MiB.
+    public static let maxBytes = 64 << 20
+
+    /// The file's bytes; a missing path, a folder, a FIFO or device (which would block or never
+    /// end) and a file over `maxBytes` are refused with a reason instead.
+    static func readBytes(_ file: String) -> Result<[UInt8], ImportReadError> {
+        var st = stat()
+        // stat follows a symlink: a link to a sheet is the sheet; a dangling one is not found.
+        guard stat(file, &st) == 0 else { return .failure(.init(reason: "\(file): 文件不存在 (file not found)")) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(.init(reason: "\(file): 不是普通文件，未登记 (not a regular file)")) }
+        guard Int(st.st_size) <= maxBytes else {
+            return .failure(.init(reason: "\(file): 文件超过 \(maxBytes >> 20) MiB，不像考评表，未登记 (over \(maxBytes >> 20) MiB)"))
+        }
+        guard let d = FileManager.default.contents(atPath: file) else { return .failure(.init(reason: "\(file): 无法读取文件 (cannot read)")) }
+        guard d.count <= maxBytes else { return .failure(.init(reason: "\(file): 文件超过 \(maxBytes >> 20) MiB (over the limit)")) }
+        return .success([UInt8](d))
     }
 
     /// The submission for one file: its form and findings, or its reason when unreadable.

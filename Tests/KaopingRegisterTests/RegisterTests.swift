@@ -321,3 +321,25 @@ final class ErrorBox: @unchecked Sendable {
     func add(_ e: Error) { lock.lock(); errors.append(e); lock.unlock() }
     var all: [Error] { lock.lock(); defer { lock.unlock() }; return errors }
 }
+
+/// Inputs that are not sheets on disk: never a hang, never stored, one reason each.
+final class ImportInputTests: XCTestCase {
+    func testFIFOsAndMissingAreRefusedNotStored() throws {
+        let dir = try RegFix.scratch("inputs")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/管道.xlsx"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // A FIFO inside a folder is listed by the folder walk, like a file.
+        try FileManager.default.createDirectory(atPath: dir + "/收件", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(dir + "/收件/另一个.xlsx", 0o600), 0)
+        let reg = try Register(path: dir + "/kaoping.db")
+        let out = try ImportJob(inputs: [fifo, dir + "/收件", dir + "/无.xlsx"], year: 2024, store: RegFix.store, register: reg).run()
+        XCTAssertEqual(out.map(\.file), [fifo, dir + "/收件/另一个.xlsx", dir + "/无.xlsx"])
+        guard out.count == 3 else { return }
+        XCTAssertEqual(out.map { $0.submission == nil }, [true, true, true])
+        XCTAssertTrue(out[0].failure?.contains("不是普通文件") == true, "\(out[0].failure ?? "")")
+        XCTAssertTrue(out[1].failure?.contains("不是普通文件") == true, "\(out[1].failure ?? "")")
+        XCTAssertTrue(out[2].failure?.contains("文件不存在") == true, "\(out[2].failure ?? "")")
+        XCTAssertEqual(try reg.submissions(year: nil).count, 0)
+    }
+}
