@@ -23,6 +23,7 @@ public struct Roster: Sendable {
         public var aliases: [String]
         /// 1-based line (CSV) or row (.xlsx), for messages.
         public var line: Int
+        public init(name: String, aliases: [String], line: Int) { self.name = name; self.aliases = aliases; self.line = line }
     }
     public var file: String
     public var entries: [Entry]

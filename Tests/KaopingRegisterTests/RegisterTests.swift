@@ -180,6 +180,27 @@ final class RegisterTests: XCTestCase {
         XCTAssertThrowsError(try Roster.read(noUnit)) { XCTAssertEqual($0 as? RosterError, .noUnitColumn(file: noUnit)) }
     }
 
+    /// The unit signs round 2 with its short name: two units in the register, one on the roster,
+    /// whose rounds are numbered 1, 2 and compared.
+    func testRosterJoinsRoundsSentUnderTwoNames() throws {
+        let orig = RegFix.sample("000-chengguan-2024.xlsx")
+        let short = dir + "/市城管局.xlsx"
+        try RegFix.editStrings(orig, short, [("参评单位（盖章）：泉州市城市管理局", "参评单位（盖章）：市城管局"),
+                                             ("依法治国市有关工作任务", "依法治市有关工作任务")])
+        let reg = try Register(path: db)
+        let out = try RegFix.importFiles([orig, short], into: reg)
+        XCTAssertEqual(out.map { $0.submission?.unit }, ["泉州市城市管理局", "市城管局"])
+        XCTAssertEqual(out.map { $0.submission?.round }, [1, 1], "two names, two units in the register")
+        XCTAssertEqual(try StatusJob(register: reg, year: 2024, roster: nil).run().units.count, 2)
+        let roster = Roster(file: "-", entries: [.init(name: "泉州市城市管理局", aliases: ["市城管局"], line: 2)])
+        let units = try StatusJob(register: reg, year: 2024, roster: roster).run().units
+        XCTAssertEqual(units.count, 1)
+        XCTAssertEqual(units[0].rounds.map(\.round), [1, 2])
+        XCTAssertEqual(units[0].rounds.map(\.unit), ["泉州市城市管理局", "市城管局"])
+        XCTAssertEqual(units[0].resolved.map(\.rule), ["admin.text-changed"])
+        XCTAssertEqual(units[0].introduced, [])
+    }
+
     func testSchemaVersionAndForeignFilesRefused() throws {
         _ = try Register(path: db)
         XCTAssertEqual(try Register(path: db).storedVersion(), Register.schemaVersion)
