@@ -23,8 +23,8 @@ public struct ImportJob {
     public var year: Int?
     public var store: TemplateStore
     public var register: Register
-    /// Files read at once; stored in order after each batch.
-    public var batchSize = 4
+    /// Files read at once (memory holds one batch of forms); stored in order after each batch.
+    public var batchSize = max(4, 4 * ProcessInfo.processInfo.activeProcessorCount)
 
     public init(inputs: [String], year: Int?, store: TemplateStore, register: Register) {
         self.inputs = inputs; self.year = year; self.store = store; self.register = register
