@@ -5,7 +5,7 @@ import PackageDescription
 // CZip/CExpat → XLSXCore (zip + XML, limits) → XLSXReader (.xlsx) → GridKit is the generic grid every
 // reader fills (cells, merges, hidden rows; no format) → KaopingModel (考评表 model, rules catalogue,
 // mapper) → KaopingRules (templates, checks, the scorer) → KaopingWriter (libxlsxwriter)
-// → KaopingJobs (open any input, pipeline, fix/check/summary jobs, Chinese messages) → kaoping (CLI).
+// → KaopingRegister (SQLite) → KaopingJobs (open any input, pipeline, fix/check/summary jobs, Chinese messages) → kaoping (CLI).
 let package = Package(
     name: "Kaoping",
     platforms: [.macOS(.v13)],
@@ -20,13 +20,16 @@ let package = Package(
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
         .target(name: "GridKit"),
         .target(name: "XLSXReader", dependencies: ["XLSXCore", "GridKit"]),
         .target(name: "KaopingModel", dependencies: ["GridKit"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "XLSXCore", "CXlsxWriter"]),
-        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "XLSXReader", "XLSXCore"]),
+        // The year's register: every submission in one SQLite file (issue 14).
+        .target(name: "KaopingRegister", dependencies: ["KaopingRules", "CSQLite"]),
+        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "KaopingRegister", "XLSXReader", "XLSXCore"]),
         .executableTarget(name: "kaoping", dependencies: [
             "KaopingJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -34,6 +37,7 @@ let package = Package(
         // The writer benchmark's program (make bench), not shipped in the CLI.
         .executableTarget(name: "kaoping-bench", dependencies: ["KaopingWriter"]),
         .testTarget(name: "WorkbookTests", dependencies: ["XLSXReader", "GridKit", "CZip"]),
+        .testTarget(name: "KaopingRegisterTests", dependencies: ["KaopingJobs", "CSQLite"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingJobs", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev; do
+for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev sqlite3:libsqlite3-dev; do
   pc=${pair%%:*}; deb=${pair#*:}
   pkg-config --exists "$pc" 2>/dev/null || need+=("$deb")
 done

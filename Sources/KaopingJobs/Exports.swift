@@ -1,2 +1,3 @@
 @_exported import KaopingWriter
+@_exported import KaopingRegister
 @_exported import XLSXReader

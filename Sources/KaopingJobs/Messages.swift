@@ -1,4 +1,5 @@
 import Foundation
+import KaopingRegister
 import KaopingWriter
 import XLSXCore
 
@@ -87,6 +88,22 @@ private func describeUnescaped(_ error: Error) -> String {
         switch e {
         case .textTooLong(let f, let cell, let n):
             return "\(f): 单元格 \(cell) 有 \(n) 个字符，超过 Excel 单元格上限 32767 个字符，写出会截断内容，已拒绝；请精简该单元格 (cell text over 32,767 characters)"
+        }
+    case let e as RegisterError:
+        switch e {
+        case .cannotOpen(let p, let r): return "\(p): 无法打开或创建登记簿：\(r) (cannot open register)"
+        case .notADatabase(let p): return "\(p): 不是 SQLite 数据库或已损坏，不能作为登记簿 (not an SQLite database)"
+        case .notARegister(let p): return "\(p): 这个 SQLite 数据库不是 Kaoping 登记簿，拒绝写入 (not a Kaoping register)"
+        case .newerSchema(let p, let found, let supported):
+            return "\(p): 登记簿版本为 \(found)，本程序只认识到版本 \(supported)，请使用更新的 kaoping (register schema \(found) is newer than \(supported))"
+        case .busy(let p): return "\(p): 登记簿正被另一个程序写入，等待 \(Register.busyTimeoutMs / 1000) 秒后仍未释放，请稍后重试 (register busy)"
+        case .sqlite(let p, let code, let m): return "\(p): 登记簿操作失败：\(m) (SQLite error \(code))"
+        case .notFound(let p): return "\(p): 登记簿不存在，请先用 kaoping import 登记考评表 (register not found)"
+        }
+    case let e as RosterError:
+        switch e {
+        case .unreadable(let f, let r): return "\(f): 单位名单无法读取：\(r) (roster unreadable)"
+        case .noUnitColumn(let f): return "\(f): 单位名单缺少「单位」列 (roster: no 单位 column)"
         }
     case let e as JobError:
         return e.message

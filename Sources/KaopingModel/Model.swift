@@ -24,6 +24,11 @@ public struct Finding: Sendable, Equatable {
         self.rule = rule.rawValue; self.severity = severity ?? rule.severity; self.cell = cell; self.message = message
         self.code = code; self.line = line
     }
+    /// A finding read back as stored (the register): its rule id as written then, which may
+    /// name a rule this build no longer has.
+    public init(stored rule: String, _ severity: Severity, _ cell: String?, _ message: String, code: String? = nil, line: Int? = nil) {
+        self.rule = rule; self.severity = severity; self.cell = cell; self.message = message; self.code = code; self.line = line
+    }
     /// The catalogue's entry for the rule.
     public var catalogued: Rule? { Rule(rawValue: rule) }
 }

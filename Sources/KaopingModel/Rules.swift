@@ -63,6 +63,11 @@ public enum Rule: String, CaseIterable, Sendable {
     case ratingsMissing = "ratings.missing"
     case ratingsUnmatched = "ratings.unmatched"
     case fileUnreadable = "file.unreadable"
+    // The year's register
+    case itemSameAsLastYear = "item.same-as-last-year"
+    case itemDeadlineLastYear = "item.deadline-last-year"
+    case registerUnitUnknown = "register.unit-unknown"
+    case registerYearDiffers = "register.year-differs"
 
     /// The usual severity; a few findings say it more or less strongly where the case demands
     /// (a 绩效目标考评得分 row without a value is an error, no such row at all a warning).
@@ -130,6 +135,10 @@ public enum Rule: String, CaseIterable, Sendable {
         .ratingsMissing: (.warning, "评分表缺少该单位", "评分表中没有该单位，未计算综合得分", "在评分表中补上该单位"),
         .ratingsUnmatched: (.info, "评分表单位无对应考评表", "评分表中的单位没有对应的考评表", "核对单位名称"),
         .fileUnreadable: (.error, "文件无法读取", "文件无法读取，原因见说明", "按说明另存或修复后重新提交"),
+        .itemSameAsLastYear: (.info, "与上一年度相同", "该指标与本单位上一年度登记的考评表完全相同（内容和权重未改）", "确认是否沿用上年指标，必要时按本年度任务更新"),
+        .itemDeadlineLastYear: (.warning, "完成时限仍写上一年度", "完成时限写的是上一年度的日期（如 2024 年的表写“2023年12月”）", "改为本年度的完成时限"),
+        .registerUnitUnknown: (.warning, "登记时找不到单位名称", "表中找不到参评单位名称，以文件名登记", "在标题或参评单位行写明单位全称"),
+        .registerYearDiffers: (.warning, "年度与登记年度不同", "表中写的年度与 --year 指定的登记年度不同", "核对表中年度"),
     ]
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+import KaopingModel
+import KaopingRegister
+import KaopingWriter
+import XLSXReader
+
+/// Why a roster could not be used, for `describe()`.
+public enum RosterError: Error, Equatable {
+    case unreadable(file: String, reason: String)
+    case noUnitColumn(file: String)
+}
+
+/// The units the office expects this year: a CSV (UTF-8 with or without BOM, or GB18030/GBK as
+/// Excel on a Chinese Windows saves it) or an .xlsx whose first sheet has a 单位 column and
+/// optionally a 简称/别名 column of aliases separated by 、 , ， ； or ;.
+///
+/// Matching (`index(of:)`): a name matches an entry when, white space removed and full-width
+/// folded, it equals the entry's name or one of its aliases, also after dropping a leading
+/// 泉州市 or 市 on either side (so 泉州市城市管理局 = 城市管理局, and 市城管局 = 城管局 when 城管局 is an
+/// alias). Dropping 市 is done on both sides at once, so 市场监管局 still matches 泉州市市场监管局.
+public struct Roster: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var aliases: [String]
+        /// 1-based line (CSV) or row (.xlsx), for messages.
+        public var line: Int
+        public init(name: String, aliases: [String], line: Int) { self.name = name; self.aliases = aliases; self.line = line }
+    }
+    public var file: String
+    public var entries: [Entry]
+    private var keys: [String: Int] = [:]
+
+    public init(file: String, entries: [Entry]) {
+        self.file = file; self.entries = entries
+        for (i, e) in entries.enumerated() {
+            for n in [e.name] + e.aliases { for k in Roster.keys(n) where keys[k] == nil { keys[k] = i } }
+        }
+    }
+
+    /// The keys a name is matched by: its `Register.unitKey`, and that without a leading 市.
+    static func keys(_ name: String) -> [String] {
+        let k = Register.unitKey(name)
+        guard !k.isEmpty else { return [] }
+        if k.hasPrefix("市") && k.count > 1 { return [k, String(k.dropFirst())] }
+        return [k]
+    }
+
+    /// The index of the entry `unit` names, nil when it is not on the roster.
+    public func index(of unit: String) -> Int? {
+        for k in Roster.keys(unit) { if let i = keys[k] { return i } }
+        return nil
+    }
+
+    /// Reads a roster; see the type's note for the formats.
+    public static func read(_ path: String) throws -> Roster {
+        guard FileManager.default.fileExists(atPath: path) else { throw RosterError.unreadable(file: path, reason: "文件不存在") }
+        var table: [[String]] = []
+        if path.lowercased().hasSuffix(".xlsx") {
+            do {
+                let wb = try Workbook(path: path)
+                let grid = try wb.load(try wb.sheet(named: nil))
+                if grid.maxRow > 0 {
+                    for r in 1...grid.maxRow { table.append((1...max(grid.maxCol, 1)).map { grid.value(r, $0)?.text ?? "" }) }
+                }
+            } catch let e as RosterError { throw e } catch {
+                throw RosterError.unreadable(file: path, reason: "\(error)")
+            }
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw RosterError.unreadable(file: path, reason: "无法读取") }
+            guard let text = decodeText([UInt8](data)) else {
+                throw RosterError.unreadable(file: path, reason: "既不是 UTF-8 也不是 GBK/GB18030 编码")
+            }
+            table = Ratings.csv(text)
+        }
+        return try parse(table, file: path)
+    }
+
+    /// UTF-8 (a BOM dropped), else GB18030 (a superset of GBK and GB2312) through iconv.
+    public static func decodeText(_ bytes: [UInt8]) -> String? {
+        var b = bytes[...]
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
+        if let s = String(validating: b, as: UTF8.self) { return s }
+        return iconvDecode(Array(bytes), from: "GB18030")
+    }
+
+    static func parse(_ table: [[String]], file: String) throws -> Roster {
+        let norm = { (s: String) in KText.squeeze(KText.halfWidth(s)) }
+        guard let h = table.firstIndex(where: { $0.contains { norm($0) == "单位" || norm($0) == "单位名称" } }) else {
+            throw RosterError.noUnitColumn(file: file)
+        }
+        let header = table[h].map(norm)
+        guard let unitCol = header.firstIndex(where: { $0 == "单位" || $0 == "单位名称" }) else { throw RosterError.noUnitColumn(file: file) }
+        let aliasCol = header.firstIndex { $0.contains("简称") || $0.contains("别名") }
+        var entries: [Entry] = []
+        for r in (h + 1)..<table.count {
+            let row = table[r]
+            let name = unitCol < row.count ? KText.trim(row[unitCol]) : ""
+            if name.isEmpty { continue }
+            var aliases: [String] = []
+            if let a = aliasCol, a < row.count {
+                aliases = row[a].split(whereSeparator: { "、,，；;".contains($0) }).map { KText.trim(String($0)) }.filter { !$0.isEmpty }
+            }
+            entries.append(Entry(name: name, aliases: aliases, line: r + 1))
+        }
+        return Roster(file: file, entries: entries)
+    }
+}
+
+/// `bytes` converted from `encoding` to UTF-8 with Glibc's iconv; nil on an invalid sequence.
+func iconvDecode(_ bytes: [UInt8], from encoding: String) -> String? {
+    let cd = iconv_open("UTF-8", encoding)
+    if cd == iconv_t(bitPattern: -1) { return nil }
+    defer { iconv_close(cd) }
+    var input = bytes.map { CChar(bitPattern: $0) }
+    var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
+    // UTF-8 needs at most twice the bytes of GB18030 (2 → 3, 4 → 4, 1 → 1).
+    let left: Int? = input.withUnsafeMutableBufferPointer { inp in
+        output.withUnsafeMutableBufferPointer { outp in
+            var inPtr = inp.baseAddress, inLeft = inp.count
+            var outPtr = outp.baseAddress, outLeft = outp.count
+            let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            return r == -1 || inLeft != 0 ? nil : outLeft
+        }
+    }
+    guard let left else { return nil }
+    output.removeLast(left)
+    return String(decoding: output.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
