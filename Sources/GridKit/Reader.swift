@@ -16,3 +16,19 @@ public protocol GridReader: AnyObject {
     /// Loads sheet `index` (into `sheetList`) with its cells, merges, hidden rows/columns and sizes.
     func loadGrid(_ index: Int) throws -> Grid
 }
+
+/// What a caller looking at a sheet as it streams says of each row: read on, stop quietly (what
+/// it looks for is not there), or refuse the sheet with an error.
+public enum RowVerdict {
+    case keepReading
+    case giveUp
+    case refuse(Error)
+}
+
+/// A reader that can stop a sheet early: the mapper looks for a 考评表 header in the first rows
+/// and stops a sheet of 16 million cells without one after a few hundred rows.
+public protocol ProbingGridReader: GridReader {
+    /// Loads sheet `index`, showing `probe` each row's non-empty cells as they stream past;
+    /// nil when the probe gave up.
+    func loadGrid(_ index: Int, probe: (_ row: Int, _ cells: [Cell]) -> RowVerdict) throws -> Grid?
+}

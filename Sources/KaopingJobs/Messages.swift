@@ -47,6 +47,8 @@ private func describeUnescaped(_ error: Error) -> String {
             return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
         case .noSheets(let f):
             return "\(f): 文件中没有任何工作表或表格 (no sheet)"
+        case .tooManyCells(let f, let s, let n):
+            return "\(f): 工作表「\(s)」的单元格超过 \(n) 个，远超考评表的规模，已拒绝 (refused: more than \(n) cells to map)"
         }
     case let e as InputError:
         switch e {

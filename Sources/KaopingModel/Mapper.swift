@@ -9,10 +9,12 @@ public enum MapError: Error, Equatable {
     case noSuchSheet(file: String, sheet: String, available: [String])
     /// The file lists no sheet (or, for a Word file, holds no table) at all.
     case noSheets(file: String)
+    /// More cells than a 考评表 is mapped with (`FormMapper.maxMappedCells`).
+    case tooManyCells(file: String, sheet: String, limit: Int)
 
     public var file: String {
         switch self {
-        case .notAForm(let f, _), .noSuchSheet(let f, _, _), .noSheets(let f): return f
+        case .notAForm(let f, _), .noSuchSheet(let f, _, _), .noSheets(let f), .tooManyCells(let f, _, _): return f
         }
     }
 }
@@ -44,7 +46,7 @@ public struct FormMapper {
             guard let i = sheets.firstIndex(where: { $0.name == sheet }) else {
                 throw MapError.noSuchSheet(file: reader.path, sheet: sheet, available: sheets.map(\.name))
             }
-            guard let form = FormMapper().map(try reader.loadGrid(i), file: reader.path) else {
+            guard let grid = try load(reader, i), let form = FormMapper().map(grid, file: reader.path) else {
                 throw MapError.notAForm(file: reader.path, sheet: sheet)
             }
             return form
@@ -52,10 +54,37 @@ public struct FormMapper {
         // Visible sheets first: a hidden sheet is usually last year's copy.
         let ordered = sheets.indices.filter { sheets[$0].state == .visible } + sheets.indices.filter { sheets[$0].state != .visible }
         for i in ordered {
-            if let form = FormMapper().map(try reader.loadGrid(i), file: reader.path) { return form }
+            if let grid = try load(reader, i), let form = FormMapper().map(grid, file: reader.path) { return form }
         }
         if sheets.isEmpty { throw MapError.noSheets(file: reader.path) }
         throw MapError.notAForm(file: reader.path, sheet: nil)
+    }
+
+    /// Rows the header is looked for in (as `findHeader` does), and the cells read before it.
+    public static let headerSearchRows = 400
+    public static let headerSearchCells = 100_000
+    /// Cells one sheet may hold to be mapped: a 200,000-row 考评表 has about 2 million.
+    public static let maxMappedCells = 3_000_000
+
+    /// A sheet, stopped early where the reader can stream: no 考评表 header in the first rows
+    /// (a hostile 16-million-cell sheet costs a few hundred rows), or too many cells to map.
+    static func load(_ reader: GridReader, _ index: Int) throws -> Grid? {
+        guard let streaming = reader as? ProbingGridReader else { return try reader.loadGrid(index) }
+        var header = false, cells = 0
+        // Under a memory limit (ulimit -v), fewer: refused in one line rather than aborted.
+        let limit = min(maxMappedCells, MemoryBudget.cells)
+        let sheetName = reader.sheetList[index].name
+        return try streaming.loadGrid(index) { row, rowCells in
+            cells += rowCells.count
+            if !header {
+                if isHeaderRow(rowCells) { header = true }
+                else if row > headerSearchRows || cells > headerSearchCells { return .giveUp }
+            }
+            if cells > limit {
+                return .refuse(MapError.tooManyCells(file: reader.path, sheet: sheetName, limit: limit))
+            }
+            return .keepReading
+        }
     }
 
     /// A header label's role; a bracketed note after it (`完成时限（月）`, `责任科室(单位)`) is allowed.

@@ -21,6 +21,8 @@ public final class Workbook {
     let limits: XLSXLimits
     private let sharedStringsPart: String?
     private var _strings: [String]?
+    /// Sheet parts a probe gave up on (see `load(_:probe:)`).
+    private var gaveUpParts = Set<String>()
 
     public init(path: String, limits: XLSXLimits = .default) throws {
         self.path = path
@@ -107,20 +109,47 @@ public final class Workbook {
 
     /// Loads a sheet into a grid of its non-empty cells.
     public func load(_ sheet: SheetInfo) throws -> Grid {
+        try load(sheet, probe: nil)!
+    }
+
+    /// Thrown out of the row callback to stop expat when the probe gives up.
+    private struct GaveUp: Error {}
+
+    func load(_ sheet: SheetInfo, probe: ((Int, [Cell]) -> RowVerdict)?) throws -> Grid? {
+        // Several sheets may name one part (a hostile workbook names it thousands of times): a
+        // part the probe gave up on is not read again.
+        if probe != nil, gaveUpParts.contains(sheet.part) { return nil }
         var cells: [Cell] = []
         var hiddenRows = Set<Int>()
         var heights: [Int: Double] = [:]
-        let meta = try streamRows(sheet) { row in
-            if row.hidden { hiddenRows.insert(row.index) }
-            if let h = row.height { heights[row.index] = h }
-            for c in row.cells where !c.isEmpty { cells.append(c) }
+        let meta: SheetMeta
+        do {
+            meta = try streamRows(sheet) { row in
+                if row.hidden { hiddenRows.insert(row.index) }
+                if let h = row.height { heights[row.index] = h }
+                let before = cells.count
+                for c in row.cells where !c.isEmpty { cells.append(c) }
+                if let probe {
+                    switch probe(row.index, Array(cells[before...])) {
+                    case .keepReading: break
+                    case .giveUp: throw GaveUp()
+                    case .refuse(let e): throw e
+                    }
+                }
+            }
+        } catch is GaveUp {
+            gaveUpParts.insert(sheet.part)
+            return nil
         }
         return Grid(name: sheet.name, state: sheet.state, cells: cells, meta: meta,
                     hiddenRows: hiddenRows, rowHeights: heights, formats: formats, date1904: date1904)
     }
 }
 
-extension Workbook: GridReader {
+extension Workbook: ProbingGridReader {
     public var sheetList: [SheetEntry] { sheets.map { SheetEntry(name: $0.name, state: $0.state) } }
     public func loadGrid(_ index: Int) throws -> Grid { try load(sheets[index]) }
+    public func loadGrid(_ index: Int, probe: (Int, [Cell]) -> RowVerdict) throws -> Grid? {
+        try withoutActuallyEscaping(probe) { try load(sheets[index], probe: $0) }
+    }
 }
