@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
         .target(name: "Workbook", dependencies: ["XLSXCore"]),
+        .target(name: "OLE2", dependencies: ["XLSXCore"]),
+        .target(name: "XLSReader", dependencies: ["OLE2", "Workbook"]),
         .target(name: "KaopingModel", dependencies: ["Workbook"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "CXlsxWriter"]),
@@ -28,6 +30,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "CZip"]),
+        .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "Workbook"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingWriter", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )

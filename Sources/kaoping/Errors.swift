@@ -11,6 +11,7 @@ func describe(_ error: Error) -> String {
         case .unreadable(let f, let r): return "\(f): 无法读取 (cannot read: \(r))"
         case .notZip(let f): return "\(f): 不是 .xlsx 文件，无法解压 (not a zip/xlsx file)"
         case .legacyXLS(let f): return "\(f): 这是旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再提交 (old .xls format: save it as .xlsx)"
+        case .xlsBeforeBIFF8(let f): return "\(f): 这是 Excel 95 或更早的 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再提交 (Excel 95 or older .xls: save it as .xlsx)"
         case .encrypted(let f): return "\(f): 工作簿设有密码保护，请取消密码后再提交 (password-protected workbook)"
         case .missingPart(let f, let p): return "\(f): 缺少部件 \(p)，文件已损坏 (missing part)"
         case .damagedPart(let f, let p, let line, let r):
