@@ -18,7 +18,7 @@ struct WorksheetReader {
     init(_ bytes: [UInt8], at offset: Int, globals: Globals, file: String, limits: XLSXLimits) throws {
         guard offset >= 0, offset < bytes.count else {
             throw XLSXError.damagedPart(file: file, part: "Workbook", line: 0,
-                                        reason: "工作表起点 \(offset) 超出流 (sheet substream offset \(offset) out of range)")
+                                        reason: "工作表起点偏移 \(offset) 超出流 (sheet substream offset \(offset) out of range)")
         }
         var rs = RecordStream(bytes, file: file, at: offset)
         guard let bof = try rs.next(), bof.type == RT.bof else {
