@@ -8,6 +8,8 @@ import Workbook
 struct FormulaText {
     /// The text of a formula this renderer cannot spell out.
     static let fallback = "?"
+    /// Longest formula text rendered (Excel's limit, in characters; here in UTF-8 bytes).
+    static let maxLength = 8192
     let sheetNames: [String]
     let externSheets: [(first: Int, last: Int)]
 
@@ -37,6 +39,9 @@ struct FormulaText {
         func u16() -> Int? { guard i + 2 <= end else { return nil }; defer { i += 2 }; return Int(t[i]) | Int(t[i + 1]) << 8 }
         func skip(_ n: Int) -> Bool { guard i + n <= end else { return false }; i += n; return true }
         func pop() -> String? { stack.popLast() }
+        // Excel's own limit on a formula's text; past it (only a hostile token list gets
+        // there) rendering would grow quadratically, so the fallback is given instead.
+        func push(_ s: String) -> Bool { guard s.utf8.count <= FormulaText.maxLength else { return false }; stack.append(s); return true }
 
         // One cell reference. `rel` = the token is relative to the cell (ptgRefN/AreaN in shared formulas).
         func ref(_ rw: Int, _ cw: Int, rel: Bool) -> String {
@@ -69,11 +74,11 @@ struct FormulaText {
             case 0x03...0x11:
                 guard let b = pop(), let a = pop() else { return nil }
                 let ops = ["+", "-", "*", "/", "^", "&", "<", "<=", "=", ">=", ">", "<>", " ", ",", ":"]
-                stack.append(a + ops[base - 0x03] + b)
-            case 0x12: guard let a = pop() else { return nil }; stack.append("+" + a)
-            case 0x13: guard let a = pop() else { return nil }; stack.append("-" + a)
-            case 0x14: guard let a = pop() else { return nil }; stack.append(a + "%")
-            case 0x15: guard let a = pop() else { return nil }; stack.append("(" + a + ")")
+                guard push(a + ops[base - 0x03] + b) else { return nil }
+            case 0x12: guard let a = pop(), push("+" + a) else { return nil }
+            case 0x13: guard let a = pop(), push("-" + a) else { return nil }
+            case 0x14: guard let a = pop(), push(a + "%") else { return nil }
+            case 0x15: guard let a = pop(), push("(" + a + ")") else { return nil }
             case 0x16: stack.append("")
             case 0x17:
                 guard let n = u8(), let flags = u8() else { return nil }
@@ -86,7 +91,7 @@ struct FormulaText {
             case 0x19:   // ptgAttr
                 guard let flags = u8(), let w = u16() else { return nil }
                 if flags & 0x04 != 0 { guard skip(2 * (w + 1)) else { return nil } }   // choose jump table
-                if flags & 0x10 != 0 { guard let a = pop() else { return nil }; stack.append("SUM(" + a + ")") }
+                if flags & 0x10 != 0 { guard let a = pop(), push("SUM(" + a + ")") else { return nil } }
             case 0x1C:
                 guard let e = u8() else { return nil }
                 stack.append(WorksheetReader.errorNames[UInt8(e)] ?? "#N/A")
@@ -111,7 +116,7 @@ struct FormulaText {
                 guard let name = FormulaText.functions[id]?.name, argc <= stack.count else { return nil }
                 let args = stack.suffix(argc)
                 stack.removeLast(argc)
-                stack.append(name + "(" + args.joined(separator: ",") + ")")
+                guard push(name + "(" + args.joined(separator: ",") + ")") else { return nil }
             case 0x24, 0x2C:
                 guard let rw = u16(), let cw = u16() else { return nil }
                 stack.append(ref(rw, cw, rel: base == 0x2C))

@@ -36,6 +36,13 @@ struct WorksheetReader {
         var sharedWaiting: [Int: [Int]] = [:]   // shared-formula anchor → cells waiting for its SHRFMLA
         var sharedSeen: [Int: (rgce: ArraySlice<UInt8>, top: Int, left: Int, bottom: Int, right: Int)] = [:]
 
+        // Union-find over "the next column no COLINFO has set yet" (0…256; 256 = past IV).
+        var nextUnset = Array(0...(WorksheetReader.maxCol + 1))
+        func unsetCol(_ c: Int) -> Int {
+            var c = min(c, WorksheetReader.maxCol + 1)
+            while nextUnset[c] != c { nextUnset[c] = nextUnset[nextUnset[c]]; c = nextUnset[c] }
+            return c
+        }
         func add(_ r: RecordReader, _ row: UInt16, _ col: UInt16, _ xf: UInt16, _ v: CellValue?, _ f: String? = nil) throws {
             guard col <= WorksheetReader.maxCol else {
                 throw r.damaged("列 \(col + 1) 超过 BIFF8 的 256 列 (column past IV)")
@@ -165,12 +172,15 @@ struct WorksheetReader {
                 _ = try r.u16()
                 let flags = try r.u16()
                 // Excel writes 256 as the last column of a "to the end" range; clamp, never walk further.
+                // Each column is set once, by the first range naming it (as the .xlsx reader does),
+                // so thousands of overlapping ranges cost no more than one.
                 let hi = min(last, WorksheetReader.maxCol)
-                if first <= hi {
-                    for c in first...hi {
-                        if flags & 0x01 != 0 { meta.hiddenCols.insert(c + 1) }
-                        meta.colWidths[c + 1] = width
-                    }
+                var c = unsetCol(first)
+                while c <= hi {
+                    if flags & 0x01 != 0 { meta.hiddenCols.insert(c + 1) }
+                    meta.colWidths[c + 1] = width
+                    nextUnset[c] = c + 1
+                    c = unsetCol(c + 1)
                 }
             default:
                 continue

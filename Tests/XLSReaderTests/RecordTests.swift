@@ -111,6 +111,8 @@ final class RecordTests: XCTestCase {
         cells += BIFF.record(0x0207, BIFF.string("结果"))
         cells += BIFF.record(0x0208, BIFF.le16(4) + BIFF.le16(0) + BIFF.le16(1) + BIFF.le16(600) + BIFF.le16(0) + BIFF.le16(0) + BIFF.le16(0x0160) + BIFF.le16(0))
         cells += BIFF.record(0x007D, BIFF.le16(3) + BIFF.le16(256) + BIFF.le16(2560) + BIFF.le16(15) + BIFF.le16(1) + BIFF.le16(0))
+        // An overlapping range later: the first range to name a column wins.
+        cells += BIFF.record(0x007D, BIFF.le16(0) + BIFF.le16(5) + BIFF.le16(512) + BIFF.le16(15) + BIFF.le16(0) + BIFF.le16(0))
         let g = try grid(BIFF.workbook(cells: cells))
         XCTAssertEqual(g.value(1, 1), .number(-5))
         XCTAssertEqual(g.value(1, 2), .number(12.34))
@@ -123,6 +125,7 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(g.hiddenRows, [5])
         XCTAssertEqual(g.rowHeights[5], 30)
         XCTAssertEqual(g.hiddenCols, Set(4...256))
+        XCTAssertEqual(g.colWidths[4], 10); XCTAssertEqual(g.colWidths[1], 2); XCTAssertEqual(g.colWidths.count, 256)
     }
 
     func testFormulaText() {
@@ -134,6 +137,8 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(r([0x4A, 0, 0, 0, 0, 0x1E, 1, 0, 0x03]), "#REF!+1")
         // An unsupported token (ptgName) falls back, keeping the deleted reference visible.
         XCTAssertEqual(r([0x23, 1, 0, 0, 0, 0x2A, 0, 0, 0, 0, 0x03]), "?#REF!")
+        // 30,000 unary minuses: past Excel's 8192-character formula, given up on, not rendered.
+        XCTAssertEqual(r([0x1E, 1, 0] + [UInt8](repeating: 0x13, count: 30_000)), "?")
         XCTAssertEqual(r([0x17, 2, 0, 0x61, 0x22, 0x1E, 3, 0, 0x08]), "\"a\"\"\"&3")
     }
 
