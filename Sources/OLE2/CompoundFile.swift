@@ -213,7 +213,7 @@ public final class CompoundFile {
         return out
     }
 
-    /// `size` bytes along the chain from `start` in `source` (sector n at (n + headerSectors) × sectorSize).
+    /// Up to `size` bytes along the chain from `start` in `source` (sector n at (n + headerSectors) × sectorSize).
     static func collect(_ source: [UInt8], fat: [UInt32], start: UInt32, size: Int, sectorSize: Int,
                         sectorCount: Int, headerSectors: Int = 1, what: String,
                         _ damaged: (String) -> XLSXError) throws -> [UInt8] {
@@ -222,7 +222,9 @@ public final class CompoundFile {
         var seen = [Bool](repeating: false, count: max(sectorCount, 0))
         var s = start
         while out.count < size {
-            guard s != endOfChain else { throw damaged("\(what)在 \(out.count) 字节处提前结束，应有 \(size) 字节 (chain ends after \(out.count) of \(size) bytes)") }
+            // A chain shorter than the declared size gives what it holds, as Excel, xlrd and
+            // calamine read it; the records inside say whether anything is missing.
+            if s == endOfChain { break }
             guard Int(s) < sectorCount, Int(s) < fat.count else {
                 throw damaged("\(what)扇区号 \(s) 超出范围 (sector \(s) out of range)")
             }

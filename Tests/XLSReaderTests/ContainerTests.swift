@@ -59,8 +59,15 @@ final class ContainerTests: XCTestCase {
         assertDamaged(b, "超出范围")
     }
 
-    func testChainEndingEarly() {
-        assertDamaged(BIFF.compound([("Workbook", book)]) { fat, _ in fat[3] = 0xFFFF_FFFE }, "提前结束", part: "Workbook")
+    func testChainShorterThanItsSizeGivesWhatItHolds() throws {
+        // As Excel, xlrd and calamine read it: the stream is 1 sector long instead of 8, and the
+        // records, all in that sector, are whole.
+        XCTAssertEqual(try open(BIFF.compound([("Workbook", book)]) { fat, _ in fat[2] = 0xFFFF_FFFE }), [42])
+        // When the records do run past the end, the record reader says so.
+        let long = BIFF.workbook(cells: (0..<100).flatMap { BIFF.number($0, 0, 1) })
+        XCTAssertThrowsError(try open(BIFF.compound([("Workbook", long)]) { fat, _ in fat[3] = 0xFFFF_FFFE })) { e in
+            guard case .damagedPart(_, "Workbook", _, _)? = e as? XLSXError else { return XCTFail("\(e)") }
+        }
     }
 
     func testHugeDeclaredSizes() {
