@@ -19,19 +19,21 @@ struct FormulaText {
     }
 
     /// The anchor (0-based row, col) of a shared or array formula when the tokens are only a ptgExp.
-    static func sharedAnchor(_ t: ArraySlice<UInt8>) -> (row: Int, col: Int)? {
+    static func sharedAnchor<C: Collection>(_ t: C) -> (row: Int, col: Int)? where C.Element == UInt8, C.Index == Int {
         guard t.count == 5, t.first == 0x01 else { return nil }
         let b = t.startIndex
         return (Int(t[b + 1]) | Int(t[b + 2]) << 8, Int(t[b + 3]) | Int(t[b + 4]) << 8)
     }
 
-    func render(_ t: ArraySlice<UInt8>, trailing: ArraySlice<UInt8>, row: Int, col: Int, shared: Bool) -> String {
+    /// The tokens `t` of the formula in (0-based) `row`, `col`; `shared` = from a SHRFMLA, whose
+    /// relative references are offsets from that cell.
+    func render<C: Collection>(_ t: C, row: Int, col: Int, shared: Bool) -> String where C.Element == UInt8, C.Index == Int {
         var sawRefErr = false
         if let s = decode(t, row: row, col: col, shared: shared, sawRefErr: &sawRefErr) { return s }
         return FormulaText.fallback + (sawRefErr ? "#REF!" : "")
     }
 
-    private func decode(_ t: ArraySlice<UInt8>, row: Int, col: Int, shared: Bool, sawRefErr: inout Bool) -> String? {
+    private func decode<C: Collection>(_ t: C, row: Int, col: Int, shared: Bool, sawRefErr: inout Bool) -> String? where C.Element == UInt8, C.Index == Int {
         var stack: [String] = []
         var i = t.startIndex
         let end = t.endIndex

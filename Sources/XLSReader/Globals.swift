@@ -24,7 +24,7 @@ struct Globals {
     /// Most sheets one workbook may list, as for .xlsx.
     static let maxSheets = Workbook.maxSheets
 
-    init(_ bytes: [UInt8], file: String, limits: XLSXLimits) throws {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, limits: XLSXLimits) throws {
         var rs = RecordStream(bytes, file: file)
         guard let bof = try rs.next() else {
             throw XLSXError.damagedPart(file: file, part: "Workbook", line: 0, reason: "Workbook 流为空 (empty Workbook stream)")

@@ -27,17 +27,19 @@ enum RT {
 /// Walks the records of a Workbook stream from an offset. Bounds: a record's declared length
 /// must fit in the stream (a 16-bit length already caps it at 65,535 bytes); CONTINUE chains
 /// are at most as long as the stream.
+/// The bytes are borrowed (`withUnsafeBufferPointer` around the whole walk): a retained array
+/// per record cost a fifth of the time on a 2,000,000-cell file.
 struct RecordStream {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let file: String
     var pos: Int
 
-    init(_ bytes: [UInt8], file: String, at pos: Int = 0) { self.bytes = bytes; self.file = file; self.pos = pos }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, at pos: Int = 0) { self.bytes = bytes; self.file = file; self.pos = pos }
 
     /// The next record with its CONTINUEs, or nil at the end of the stream.
     mutating func next() throws -> Record? {
         guard pos + 4 <= bytes.count else {
-            if pos < bytes.count && bytes[pos...].contains(where: { $0 != 0 }) {
+            if pos < bytes.count && bytes[pos..<bytes.count].contains(where: { $0 != 0 }) {
                 throw damaged(pos, "流末尾有不完整的记录头 (truncated record header)")
             }
             return nil
@@ -79,7 +81,7 @@ struct RecordStream {
 /// Reads little-endian fields out of one record's body, across its CONTINUE bodies when asked.
 /// Every read is bounds-checked and throws `damagedPart` naming the record and its offset.
 struct RecordReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let rec: Record
     let file: String
     let maxString: Int
@@ -87,7 +89,7 @@ struct RecordReader {
     private(set) var pos: Int
     private var end: Int
 
-    init(_ bytes: [UInt8], _ rec: Record, file: String, maxString: Int) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ rec: Record, file: String, maxString: Int) {
         self.bytes = bytes; self.rec = rec; self.file = file; self.maxString = maxString
         pos = rec.body.lowerBound; end = rec.body.upperBound
     }
@@ -148,29 +150,52 @@ struct RecordReader {
             if flags & 0x04 != 0 { ext = Int(try u32()) }
         }
         guard cch <= maxString else { throw damaged("字符串长度 \(cch) 超过上限 (string longer than \(maxString))") }
-        var units = [UInt16]()
-        units.reserveCapacity(cch)
+        // Transcoded to UTF-8 straight into the string's own storage (at most 3 bytes a UTF-16
+        // unit): decoding a [UInt16] through String(decoding:as: UTF16.self) was the slow path.
         var left = cch
-        while left > 0 {
-            if pos >= end {
-                guard nextFragment() else { throw damaged("字符串被截断 (truncated string)") }
-                flags = try u8()
-                continue
-            }
-            if flags & 0x01 != 0 {
-                let k = min(left, (end - pos) / 2)
-                if k == 0 {   // one odd byte before the boundary: the record is malformed
-                    throw damaged("UTF-16 字符跨记录边界 (UTF-16 character split across records)")
+        var pendingHigh: UInt32 = 0
+        let text = try String(unsafeUninitializedCapacity: max(cch * 3, 1)) { out in
+            var n = 0
+            @inline(__always) func put(_ v: UInt32) {
+                if v < 0x80 { out[n] = UInt8(v); n += 1 }
+                else if v < 0x800 { out[n] = UInt8(0xC0 | v >> 6); out[n + 1] = UInt8(0x80 | v & 0x3F); n += 2 }
+                else if v < 0x10000 {
+                    out[n] = UInt8(0xE0 | v >> 12); out[n + 1] = UInt8(0x80 | v >> 6 & 0x3F); out[n + 2] = UInt8(0x80 | v & 0x3F); n += 3
+                } else {
+                    out[n] = UInt8(0xF0 | v >> 18); out[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    out[n + 2] = UInt8(0x80 | v >> 6 & 0x3F); out[n + 3] = UInt8(0x80 | v & 0x3F); n += 4
                 }
-                for i in 0..<k { units.append(UInt16(bytes[pos + 2 * i]) | UInt16(bytes[pos + 2 * i + 1]) << 8) }
-                pos += 2 * k; left -= k
-            } else {
-                let k = min(left, end - pos)
-                for i in 0..<k { units.append(UInt16(bytes[pos + i])) }
-                pos += k; left -= k
             }
+            @inline(__always) func unit(_ u: UInt32) {
+                if pendingHigh != 0 {
+                    if u >= 0xDC00 && u <= 0xDFFF { put(0x10000 + (pendingHigh - 0xD800) << 10 + (u - 0xDC00)); pendingHigh = 0; return }
+                    put(0xFFFD); pendingHigh = 0
+                }
+                if u >= 0xD800 && u <= 0xDBFF { pendingHigh = u } else if u >= 0xDC00 && u <= 0xDFFF { put(0xFFFD) } else { put(u) }
+            }
+            while left > 0 {
+                if pos >= end {
+                    guard nextFragment() else { throw damaged("字符串被截断 (truncated string)") }
+                    flags = try u8()
+                    continue
+                }
+                if flags & 0x01 != 0 {
+                    let k = min(left, (end - pos) / 2)
+                    if k == 0 {   // one odd byte before the boundary: the record is malformed
+                        throw damaged("UTF-16 字符跨记录边界 (UTF-16 character split across records)")
+                    }
+                    for i in 0..<k { unit(UInt32(bytes[pos + 2 * i]) | UInt32(bytes[pos + 2 * i + 1]) << 8) }
+                    pos += 2 * k; left -= k
+                } else {
+                    let k = min(left, end - pos)
+                    for i in 0..<k { unit(UInt32(bytes[pos + i])) }
+                    pos += k; left -= k
+                }
+            }
+            if pendingHigh != 0 { put(0xFFFD) }
+            return n
         }
         if runs > 0 || ext > 0 { try skip(4 * runs + ext) }
-        return String(decoding: units, as: UTF16.self)
+        return text
     }
 }

@@ -15,7 +15,7 @@ struct WorksheetReader {
     var hiddenRows = Set<Int>()
     var rowHeights: [Int: Double] = [:]
 
-    init(_ bytes: [UInt8], at offset: Int, globals: Globals, file: String, limits: XLSXLimits) throws {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, globals: Globals, file: String, limits: XLSXLimits) throws {
         guard offset >= 0, offset < bytes.count else {
             throw XLSXError.damagedPart(file: file, part: "Workbook", line: 0,
                                         reason: "工作表起点偏移 \(offset) 超出流 (sheet substream offset \(offset) out of range)")
@@ -34,7 +34,7 @@ struct WorksheetReader {
         var depth = 0                  // charts embedded in a sheet bring their own BOF…EOF
         var pendingString: Int? = nil  // the formula cell whose text result the STRING record gives
         var sharedWaiting: [Int: [Int]] = [:]   // shared-formula anchor → cells waiting for its SHRFMLA
-        var sharedSeen: [Int: (rgce: ArraySlice<UInt8>, top: Int, left: Int, bottom: Int, right: Int)] = [:]
+        var sharedSeen: [Int: [UInt8]] = [:]
 
         // Union-find over "the next column no COLINFO has set yet" (0…256; 256 = past IV).
         var nextUnset = Array(0...(WorksheetReader.maxCol + 1))
@@ -102,7 +102,6 @@ struct WorksheetReader {
                 let start = r.pos
                 guard start + cce <= rec.body.upperBound else { throw r.damaged("公式长度 \(cce) 超出记录 (formula runs past its record)") }
                 let rgce = bytes[start..<(start + cce)]
-                let trailing = bytes[(start + cce)..<rec.body.upperBound]
                 var value: CellValue?
                 var wantsString = false
                 if res[6] == 0xFF && res[7] == 0xFF {
@@ -121,13 +120,13 @@ struct WorksheetReader {
                 if let anchor = FormulaText.sharedAnchor(rgce) {
                     let key = anchor.row << 8 | anchor.col
                     if let sh = sharedSeen[key] {
-                        text = formula.render(sh.rgce, trailing: [], row: Int(row), col: Int(col), shared: true)
+                        text = formula.render(sh[...], row: Int(row), col: Int(col), shared: true)
                     } else {
                         text = FormulaText.fallback
                         sharedWaiting[key, default: []].append(cells.count)
                     }
                 } else {
-                    text = formula.render(rgce, trailing: trailing, row: Int(row), col: Int(col), shared: false)
+                    text = formula.render(rgce, row: Int(row), col: Int(col), shared: false)
                 }
                 try add(r, row, col, xf, value, text)
                 pendingString = wantsString ? cells.count - 1 : nil
@@ -141,12 +140,13 @@ struct WorksheetReader {
                 _ = try r.u16()
                 let cce = Int(try r.u16())
                 guard r.pos + cce <= rec.body.upperBound else { throw r.damaged("共享公式长度 \(cce) 超出记录 (shared formula runs past its record)") }
-                let rgce = bytes[r.pos..<(r.pos + cce)]
+                let rgce = Array(bytes[r.pos..<(r.pos + cce)])
                 let key = top << 8 | left
-                sharedSeen[key] = (rgce, top, left, bottom, right)
+                _ = (bottom, right)   // the range is implied by the cells that point here
+                sharedSeen[key] = rgce
                 for i in sharedWaiting.removeValue(forKey: key) ?? [] {
                     let c = cells[i]
-                    cells[i].formula = formula.render(rgce, trailing: [], row: c.row - 1, col: c.col - 1, shared: true)
+                    cells[i].formula = formula.render(rgce[...], row: c.row - 1, col: c.col - 1, shared: true)
                 }
             case RT.mergedCells:
                 let n = Int(try r.u16())
@@ -186,7 +186,7 @@ struct WorksheetReader {
                 continue
             }
         }
-        cells.removeAll { $0.isEmpty }
+        // (No empty cell was added: empty strings are skipped, and formula cells are never empty.)
         self.cells = cells; self.meta = meta; self.hiddenRows = hiddenRows; self.rowHeights = rowHeights
     }
 

@@ -37,8 +37,9 @@ public final class XLSBook: GridReader {
             if cf.has("EncryptedPackage") { throw XLSXError.encrypted(file: cf.path) }
             throw XLSXError.missingPart(file: cf.path, part: "Workbook")
         }
-        stream = try cf.read("Workbook")
-        globals = try Globals(stream, file: cf.path, limits: limits)
+        let stream = try cf.read("Workbook")
+        self.stream = stream
+        globals = try stream.withUnsafeBufferPointer { try Globals($0, file: cf.path, limits: limits) }
         sheetList = globals.sheets.map { SheetEntry(name: $0.name, state: $0.state) }
         formats = globals.formats
         date1904 = globals.date1904
@@ -50,7 +51,9 @@ public final class XLSBook: GridReader {
             throw XLSXError.noSuchSheet(file: path, sheet: String(index + 1), available: sheetList.map(\.name))
         }
         let s = globals.sheets[index]
-        let w = try WorksheetReader(stream, at: s.offset, globals: globals, file: path, limits: limits)
+        let w = try stream.withUnsafeBufferPointer {
+            try WorksheetReader($0, at: s.offset, globals: globals, file: path, limits: limits)
+        }
         return Grid(name: s.name, state: s.state, cells: w.cells, meta: w.meta, hiddenRows: w.hiddenRows,
                     rowHeights: w.rowHeights, formats: formats, date1904: date1904)
     }

@@ -113,7 +113,12 @@ final class RecordTests: XCTestCase {
         cells += BIFF.record(0x007D, BIFF.le16(3) + BIFF.le16(256) + BIFF.le16(2560) + BIFF.le16(15) + BIFF.le16(1) + BIFF.le16(0))
         // An overlapping range later: the first range to name a column wins.
         cells += BIFF.record(0x007D, BIFF.le16(0) + BIFF.le16(5) + BIFF.le16(512) + BIFF.le16(15) + BIFF.le16(0) + BIFF.le16(0))
+        // A surrogate pair (U+20BB7) and a lone high surrogate, which becomes U+FFFD.
+        cells += BIFF.record(0x0204, BIFF.le16(5) + BIFF.le16(0) + BIFF.le16(15) + BIFF.string("𠮷野家"))
+        cells += BIFF.record(0x0204, BIFF.le16(5) + BIFF.le16(1) + BIFF.le16(15) + BIFF.le16(2) + [1] + BIFF.le16(0xD842) + BIFF.le16(0x41))
         let g = try grid(BIFF.workbook(cells: cells))
+        XCTAssertEqual(g.value(6, 1), .string("𠮷野家"))
+        XCTAssertEqual(g.value(6, 2), .string("\u{FFFD}A"))
         XCTAssertEqual(g.value(1, 1), .number(-5))
         XCTAssertEqual(g.value(1, 2), .number(12.34))
         XCTAssertEqual(g.value(2, 3), .number(1.5))
@@ -129,8 +134,8 @@ final class RecordTests: XCTestCase {
     }
 
     func testFormulaText() {
-        let f = FormulaText(globals: try! Globals(BIFF.workbook(), file: "t", limits: .default))
-        func r(_ t: [UInt8]) -> String { f.render(t[...], trailing: [], row: 9, col: 3, shared: false) }
+        let f = FormulaText(globals: try! BIFF.workbook().withUnsafeBufferPointer { try Globals($0, file: "t", limits: .default) })
+        func r(_ t: [UInt8]) -> String { f.render(t, row: 9, col: 3, shared: false) }
         // $A$1:B2 with ptgAttr sum (how Excel writes a one-argument SUM)
         XCTAssertEqual(r([0x25] + BIFF.le16(0) + BIFF.le16(1) + BIFF.le16(0) + BIFF.le16(0xC001) + [0x19, 0x10, 0, 0]), "SUM($A$1:B2)")
         XCTAssertEqual(r([0x2B] + [UInt8](repeating: 0, count: 8) + [0x22, 1] + BIFF.le16(4)), "SUM(#REF!)")
