@@ -43,7 +43,9 @@ struct WorksheetReader {
             while nextUnset[c] != c { nextUnset[c] = nextUnset[nextUnset[c]]; c = nextUnset[c] }
             return c
         }
-        func add(_ r: RecordReader, _ row: UInt16, _ col: UInt16, _ xf: UInt16, _ v: CellValue?, _ f: String? = nil) throws {
+        func add(_ r: RecordReader, _ row: UInt16, _ column: UInt16, _ xf: UInt16, _ v: CellValue?, _ f: String? = nil) throws {
+            // In Int: column 65535 + 1 overflowed UInt16 here (found by scripts/fuzz.sh --xls).
+            let col = Int(column)
             guard col <= WorksheetReader.maxCol else {
                 throw r.damaged("列 \(col + 1) 超过 BIFF8 的 256 列 (column past IV)")
             }
@@ -73,7 +75,9 @@ struct WorksheetReader {
             case RT.mulRk:
                 let row = try r.u16(), first = try r.u16()
                 let n = (rec.body.count - 6) / 6
-                guard n >= 0, Int(first) + n <= 65_536 else { throw r.damaged("MULRK 长度无效 (bad MULRK length)") }
+                guard n >= 0, Int(first) + n <= WorksheetReader.maxCol + 1 else {
+                    throw r.damaged("MULRK 的列超过 256 列或长度无效 (MULRK past column IV or bad length)")
+                }
                 for k in 0..<n {
                     let xf = try r.u16(), v = try r.u32()
                     try add(r, row, first + UInt16(k), xf, .number(WorksheetReader.rk(v)))

@@ -50,6 +50,9 @@ final class RecordTests: XCTestCase {
         assertDamaged(BIFF.workbook(cells: BIFF.labelSST(0, 0, 5)), "0x00FD")
         // A cell past column IV.
         assertDamaged(BIFF.workbook(cells: BIFF.number(0, 300, 1)), "256")
+        // Column 65535: its "+ 1" in the message once overflowed (found by the fuzzer).
+        assertDamaged(BIFF.workbook(cells: BIFF.number(0, 65535, 1)), "65536")
+        assertDamaged(BIFF.workbook(cells: BIFF.record(0x00BD, BIFF.le16(0) + BIFF.le16(250) + [UInt8](repeating: 0, count: 60) + BIFF.le16(259))), "MULRK")
         // A NUMBER too short for its value.
         assertDamaged(BIFF.workbook(cells: BIFF.record(0x0203, BIFF.le16(0) + BIFF.le16(0) + BIFF.le16(0) + [0, 0])), "过短")
         // A sheet whose BOUNDSHEET points past the stream.
