@@ -43,11 +43,11 @@ struct WorksheetReader {
             while nextUnset[c] != c { nextUnset[c] = nextUnset[nextUnset[c]]; c = nextUnset[c] }
             return c
         }
-        func add(_ r: RecordReader, _ row: UInt16, _ column: UInt16, _ xf: UInt16, _ v: CellValue?, _ f: String? = nil) throws {
+        func add(_ rec: Record, _ row: UInt16, _ column: UInt16, _ xf: UInt16, _ v: CellValue?, _ f: String? = nil) throws {
             // In Int: column 65535 + 1 overflowed UInt16 here (found by scripts/fuzz.sh --xls).
             let col = Int(column)
             guard col <= WorksheetReader.maxCol else {
-                throw r.damaged("列 \(col + 1) 超过 BIFF8 的 256 列 (column past IV)")
+                throw RecordReader(bytes, rec, file: file, maxString: 0).damaged("列 \(col + 1) 超过 BIFF8 的 256 列 (column past IV)")
             }
             guard cells.count < limits.maxCells else {
                 throw XLSXError.limitExceeded(file: file, part: "Workbook", what: "单元格超过 \(limits.maxCells) 个 (more than \(limits.maxCells) cells)")
@@ -55,12 +55,33 @@ struct WorksheetReader {
             cells.append(Cell(row: Int(row) + 1, col: Int(col) + 1, value: v, formula: f, style: Int(xf)))
         }
 
+        @inline(__always) func u16(_ i: Int) -> UInt16 { UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 }
+        @inline(__always) func u32(_ i: Int) -> UInt32 { UInt32(u16(i)) | UInt32(u16(i + 2)) << 16 }
         records: while let rec = try rs.next() {
-            var r = RecordReader(bytes, rec, file: file, maxString: limits.maxStringBytes)
             if depth > 0 {
                 if rec.type == RT.bof { depth += 1 } else if rec.type == RT.eof { depth -= 1 }
                 continue
             }
+            // The three records that make up most of a sheet, read straight from the bytes once
+            // their length is known to hold them; short ones go the checked way below.
+            let b = rec.body.lowerBound, len = rec.body.count
+            switch rec.type {
+            case RT.number where len >= 14:
+                let bits = UInt64(u32(b + 6)) | UInt64(u32(b + 10)) << 32
+                try add(rec, u16(b), u16(b + 2), u16(b + 4), .number(Double(bitPattern: bits)))
+                continue
+            case RT.rk where len >= 10:
+                try add(rec, u16(b), u16(b + 2), u16(b + 4), .number(WorksheetReader.rk(u32(b + 6))))
+                continue
+            case RT.labelSst where len >= 10:
+                let i = Int(u32(b + 6))
+                if i < strings.count {
+                    if !strings[i].isEmpty { try add(rec, u16(b), u16(b + 2), u16(b + 4), .string(strings[i])) }
+                    continue
+                }
+            default: break
+            }
+            var r = RecordReader(bytes, rec, file: file, maxString: limits.maxStringBytes)
             switch rec.type {
             case RT.eof:
                 break records
@@ -68,10 +89,10 @@ struct WorksheetReader {
                 depth = 1
             case RT.number:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16()
-                try add(r, row, col, xf, .number(try r.f64()))
+                try add(rec, row, col, xf, .number(try r.f64()))
             case RT.rk:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16()
-                try add(r, row, col, xf, .number(WorksheetReader.rk(try r.u32())))
+                try add(rec, row, col, xf, .number(WorksheetReader.rk(try r.u32())))
             case RT.mulRk:
                 let row = try r.u16(), first = try r.u16()
                 let n = (rec.body.count - 6) / 6
@@ -80,7 +101,7 @@ struct WorksheetReader {
                 }
                 for k in 0..<n {
                     let xf = try r.u16(), v = try r.u32()
-                    try add(r, row, first + UInt16(k), xf, .number(WorksheetReader.rk(v)))
+                    try add(rec, row, first + UInt16(k), xf, .number(WorksheetReader.rk(v)))
                 }
             case RT.labelSst:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16(), i = Int(try r.u32())
@@ -88,15 +109,15 @@ struct WorksheetReader {
                     throw r.damaged("引用的共享字符串 \(i) 不存在（共 \(strings.count) 个）(shared string \(i) does not exist)")
                 }
                 let s = strings[i]
-                if !s.isEmpty { try add(r, row, col, xf, .string(s)) }
+                if !s.isEmpty { try add(rec, row, col, xf, .string(s)) }
             case RT.label, RT.rString:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16()
                 let s = try r.string()
-                if !s.isEmpty { try add(r, row, col, xf, .string(s)) }
+                if !s.isEmpty { try add(rec, row, col, xf, .string(s)) }
             case RT.boolErr:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16()
                 let v = try r.u8(), isErr = try r.u8()
-                try add(r, row, col, xf, isErr != 0 ? .error(WorksheetReader.errorNames[v] ?? "#N/A") : .bool(v != 0))
+                try add(rec, row, col, xf, isErr != 0 ? .error(WorksheetReader.errorNames[v] ?? "#N/A") : .bool(v != 0))
             case RT.formula:
                 let row = try r.u16(), col = try r.u16(), xf = try r.u16()
                 var res = [UInt8](repeating: 0, count: 8)
@@ -132,7 +153,7 @@ struct WorksheetReader {
                 } else {
                     text = formula.render(rgce, row: Int(row), col: Int(col), shared: false)
                 }
-                try add(r, row, col, xf, value, text)
+                try add(rec, row, col, xf, value, text)
                 pendingString = wantsString ? cells.count - 1 : nil
             case RT.string:
                 let s = try r.string()
