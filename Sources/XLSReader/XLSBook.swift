@@ -51,8 +51,9 @@ public final class XLSBook: GridReader {
             throw XLSXError.noSuchSheet(file: path, sheet: String(index + 1), available: sheetList.map(\.name))
         }
         let s = globals.sheets[index]
+        let end = globals.sheets.map(\.offset).filter { $0 > s.offset }.min() ?? stream.count
         let w = try stream.withUnsafeBufferPointer {
-            try WorksheetReader($0, at: s.offset, globals: globals, file: path, limits: limits)
+            try WorksheetReader($0, at: s.offset, end: min(end, $0.count), globals: globals, file: path, limits: limits)
         }
         return Grid(name: s.name, state: s.state, cells: w.cells, meta: w.meta, hiddenRows: w.hiddenRows,
                     rowHeights: w.rowHeights, formats: formats, date1904: date1904)
