@@ -119,7 +119,11 @@ final class RecordTests: XCTestCase {
         // A surrogate pair (U+20BB7) and a lone high surrogate, which becomes U+FFFD.
         cells += BIFF.record(0x0204, BIFF.le16(5) + BIFF.le16(0) + BIFF.le16(15) + BIFF.string("𠮷野家"))
         cells += BIFF.record(0x0204, BIFF.le16(5) + BIFF.le16(1) + BIFF.le16(15) + BIFF.le16(2) + [1] + BIFF.le16(0xD842) + BIFF.le16(0x41))
+        // A chart embedded in the sheet brings its own BOF…EOF; nothing in it is a cell of the sheet.
+        cells += BIFF.bof(0x0020) + BIFF.number(7, 0, 99) + BIFF.bof(0x0020) + BIFF.eof + BIFF.number(7, 1, 98) + BIFF.eof
+        cells += BIFF.number(7, 2, 97)
         let g = try grid(BIFF.workbook(cells: cells))
+        XCTAssertNil(g.cell(8, 1)); XCTAssertNil(g.cell(8, 2)); XCTAssertEqual(g.value(8, 3), .number(97))
         XCTAssertEqual(g.value(6, 1), .string("𠮷野家"))
         XCTAssertEqual(g.value(6, 2), .string("\u{FFFD}A"))
         XCTAssertEqual(g.value(1, 1), .number(-5))
@@ -141,6 +145,8 @@ final class RecordTests: XCTestCase {
         func r(_ t: [UInt8]) -> String { f.render(t, row: 9, col: 3, shared: false) }
         // $A$1:B2 with ptgAttr sum (how Excel writes a one-argument SUM)
         XCTAssertEqual(r([0x25] + BIFF.le16(0) + BIFF.le16(1) + BIFF.le16(0) + BIFF.le16(0xC001) + [0x19, 0x10, 0, 0]), "SUM($A$1:B2)")
+        // Columns past Z (AB = index 27), a relative row and an absolute column.
+        XCTAssertEqual(r([0x24] + BIFF.le16(4) + BIFF.le16(0x8000 | 27)), "$AB5")
         XCTAssertEqual(r([0x2B] + [UInt8](repeating: 0, count: 8) + [0x22, 1] + BIFF.le16(4)), "SUM(#REF!)")
         XCTAssertEqual(r([0x4A, 0, 0, 0, 0, 0x1E, 1, 0, 0x03]), "#REF!+1")
         // An unsupported token (ptgName) falls back, keeping the deleted reference visible.
