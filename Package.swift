@@ -32,7 +32,7 @@ let package = Package(
         // The .xls reader's side of bench/xls-bench.sh; not part of the kaoping product.
         .executableTarget(name: "xls-read", dependencies: ["XLSReader"], path: "bench/xls-read"),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "CZip"]),
-        .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "Workbook"], exclude: ["Fixtures"]),
+        .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "Workbook", "KaopingModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingWriter", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )
