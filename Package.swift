@@ -24,19 +24,25 @@ let package = Package(
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
         .target(name: "GridKit"),
         .target(name: "XLSXReader", dependencies: ["XLSXCore", "GridKit"]),
+        // The OLE2 compound file ([MS-CFB]) and the BIFF8 .xls/.et reader of our own.
+        .target(name: "OLE2", dependencies: ["XLSXCore"]),
+        .target(name: "XLSReader", dependencies: ["OLE2", "GridKit", "XLSXCore"]),
         .target(name: "KaopingModel", dependencies: ["GridKit"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "XLSXCore", "CXlsxWriter"]),
         // The year's register: every submission in one SQLite file (issue 14).
         .target(name: "KaopingRegister", dependencies: ["KaopingRules", "CSQLite"]),
-        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "KaopingRegister", "XLSXReader", "XLSXCore"]),
+        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "KaopingRegister", "XLSXReader", "XLSReader", "OLE2", "XLSXCore"]),
         .executableTarget(name: "kaoping", dependencies: [
             "KaopingJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The writer benchmark's program (make bench), not shipped in the CLI.
         .executableTarget(name: "kaoping-bench", dependencies: ["KaopingWriter"]),
+        // The .xls reader's side of bench/xls-bench.sh; not part of the kaoping product.
+        .executableTarget(name: "xls-read", dependencies: ["XLSReader"], path: "bench/xls-read"),
         .testTarget(name: "WorkbookTests", dependencies: ["XLSXReader", "GridKit", "CZip"]),
+        .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "XLSXReader", "KaopingModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingRegisterTests", dependencies: ["KaopingJobs", "CSQLite"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingJobs", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]

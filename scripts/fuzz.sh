@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the reader (XLSXCore + Workbook) and the 考评表 mapper (KaopingModel) with libFuzzer + ASan.
 # Usage: scripts/fuzz.sh [SECONDS]          (default 60; one core)
+#        scripts/fuzz.sh --xls [SECONDS|--build-only|--repro FILE…]
+#                                            the .xls reader (OLE2 + XLSReader, Fuzz/FuzzXLS.swift)
+#                                            instead; its binary, corpus and crashes end in -xls
 #        FUZZ_DIR=.build-fuzz2 scripts/fuzz.sh …  (another build/corpus dir, e.g. for a second run)
 #        scripts/fuzz.sh --build-only
 #        scripts/fuzz.sh --repro FILE…      (runs the fuzz binary once on each FILE)
@@ -13,6 +16,9 @@ root=$(pwd)
 out=${FUZZ_DIR:-.build-fuzz}
 secs=60
 mode=run
+reader=xlsx
+if [ "${1:-}" = "--xls" ]; then reader=xls; shift; fi
+sfx=""; [ "$reader" = xls ] && sfx="-xls"
 case "${1:-}" in
   --build-only) mode=build ;;
   --repro) mode=repro; shift ;;
@@ -27,22 +33,30 @@ esac
 #    (ASan without coverage, or coverage without ASan).
 swift build -c release --scratch-path "$out" --target KaopingModel \
   -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+targets="XLSXCore Workbook KaopingModel"
+entry=Fuzz/FuzzEntry.swift
+if [ "$reader" = xls ]; then
+  swift build -c release --scratch-path "$out" --target XLSReader \
+    -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+  targets="$targets OLE2 XLSReader"
+  entry=Fuzz/FuzzXLS.swift
+fi
 rel="$out/release"
 objs=()
-for t in XLSXCore Workbook KaopingModel; do
+for t in $targets; do
   test -d "$rel/$t.build" || { echo "fuzz: $t was not built" >&2; exit 2; }
   for o in "$rel/$t.build"/*.o; do objs+=("$o"); done
 done
 
 # 2. The entry, compiled as a library-style file and linked with libFuzzer's main.
-bin="$out/kaoping-fuzz"
-if [ ! -x "$bin" ] || [ -n "$(find Fuzz/FuzzEntry.swift "${objs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
+bin="$out/kaoping-fuzz$sfx"
+if [ ! -x "$bin" ] || [ -n "$(find "$entry" "${objs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
   swiftc -O -parse-as-library -sanitize=fuzzer,address \
     -I "$rel/Modules" \
     -Xcc -fmodule-map-file="$root/Sources/CZip/module.modulemap" \
     -Xcc -fmodule-map-file="$root/Sources/CExpat/module.modulemap" \
     -module-cache-path "$out/ModuleCache-fuzz" \
-    Fuzz/FuzzEntry.swift "${objs[@]}" -lzip -lexpat -o "$bin" 2>&1 \
+    "$entry" "${objs[@]}" -lzip -lexpat -o "$bin" 2>&1 \
     | grep -v "Cannot export local symbol" >&2 || true
   test -x "$bin" || { echo "fuzz: link failed" >&2; exit 2; }
   echo "fuzz: built $bin" >&2
@@ -55,8 +69,63 @@ fi
 
 # 3. The seed corpus: the samples, small byte-level mutations of them, and each sample as a
 #    "parts bundle" (see FuzzEntry.swift) so that mutations reach the XML with valid CRCs.
-corpus="$out/corpus"; crashes="$out/crashes"
+corpus="$out/corpus$sfx"; crashes="$out/crashes$sfx"
 mkdir -p "$corpus" "$crashes"
+if [ "$reader" = xls ]; then
+# The .xls seeds: each fixture as is, mutated and truncated, and its Workbook stream as a
+# KPX1 bundle (see FuzzXLS.swift) so that mutations reach the records.
+python3 - "$corpus" Tests/XLSReaderTests/Fixtures/*.xls <<'PY'
+import hashlib, os, random, struct, sys
+corpus, files = sys.argv[1], sys.argv[2:]
+def put(data):
+    path = os.path.join(corpus, hashlib.sha1(data).hexdigest())
+    if not os.path.exists(path):
+        with open(path, "wb") as f: f.write(data)
+def workbook_stream(d):
+    # Just enough [MS-CFB] to find the Workbook stream of a LibreOffice file (no mini stream).
+    ss = 1 << struct.unpack_from("<H", d, 0x1E)[0]
+    sec = lambda n: d[(n + 1) * ss:(n + 2) * ss]
+    difat = [x for x in struct.unpack_from("<109I", d, 0x4C) if x < 0xFFFFFFFC]
+    fat = []
+    for s in difat: fat += struct.unpack("<%dI" % (ss // 4), sec(s))
+    def chain(s):
+        out = []
+        while s < len(fat) and len(out) <= len(fat): out.append(s); s = fat[s]
+        return out
+    dirb = b"".join(sec(s) for s in chain(struct.unpack_from("<I", d, 0x30)[0]))
+    for o in range(0, len(dirb), 128):
+        n = struct.unpack_from("<H", dirb, o + 0x40)[0]
+        if dirb[o:o + n - 2].decode("utf-16-le", "replace") == "Workbook":
+            start, size = struct.unpack_from("<II", dirb, o + 0x74)
+            return b"".join(sec(s) for s in chain(start))[:size]
+rng = random.Random(6)
+for f in files:
+    data = open(f, "rb").read()
+    put(data)
+    for k in range(4):
+        b = bytearray(data)
+        for _ in range(1 + k):
+            i = rng.randrange(len(b)); b[i] ^= 1 << rng.randrange(8)
+        put(bytes(b))
+    put(data[: len(data) // 2])
+    w = workbook_stream(data)
+    if w: put(b"KPX1\n" + w)
+PY
+dict="$out/xls.dict"
+python3 - "$dict" <<'PY'
+import sys
+# Record headers (type, little-endian) and values that matter to the BIFF8 reader.
+tokens = [b"\x09\x08\x10\x00\x00\x06", b"\x0a\x00\x00\x00", b"\x3c\x00", b"\xfc\x00", b"\xfd\x00\x0a\x00",
+          b"\x03\x02\x0e\x00", b"\x7e\x02\x0a\x00", b"\xbd\x00", b"\x05\x02\x08\x00", b"\x06\x00",
+          b"\x07\x02", b"\xe5\x00", b"\x08\x02\x10\x00", b"\x7d\x00\x0c\x00", b"\x85\x00", b"\x2f\x00",
+          b"\x22\x00\x02\x00\x01\x00", b"\xe0\x00\x14\x00", b"\x1e\x04", b"\xbc\x04", b"\x17\x00",
+          b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\xfd\xff\xff\xff", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+          b"\x25\x00\x00", b"\x2a", b"\x2b", b"\x19\x10", b"\x22\x01\x04\x00", b"\x01\x00\x00\x00\x00"]
+with open(sys.argv[1], "w") as f:
+    for b in tokens:
+        f.write('"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else "\\x%02X" % c for c in b) + '"\n')
+PY
+else
 python3 - "$corpus" Samples/*.xlsx <<'PY'
 import hashlib, os, random, sys, zipfile
 corpus, samples = sys.argv[1], sys.argv[2:]
@@ -121,8 +190,9 @@ with open(sys.argv[1], "w") as f:
         b = t.encode("utf-8")
         f.write('"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else "\\x%02X" % c for c in b) + '"\n')
 PY
+fi
 
-log="$out/fuzz.log"
+log="$out/fuzz$sfx.log"
 echo "fuzz: ${secs}s on $(ls "$corpus" | wc -l) corpus files; log in $log, crashes in $crashes/" >&2
 set +e
 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \

@@ -10,3 +10,9 @@ public struct SheetMeta: Sendable {
     public var declaredDimension: String?
     public init() {}
 }
+
+/// Limits every reader applies to a file's list of sheets (or a Word file's tables).
+public enum SheetLimits {
+    /// Most sheets one file may list: each may be read in turn while looking for the form.
+    public static let maxSheets = 4096
+}

@@ -25,6 +25,7 @@ private func describeUnescaped(_ error: Error) -> String {
         case .forbiddenDTD(let f, let p, let line): return "\(f): 部件 \(p) 第 \(line) 行含 DTD/实体声明，已拒绝 (refused: DTD or entity declaration)"
         case .limitExceeded(let f, let p, let w): return "\(f): 部件 \(p) 超出限制：\(Reasons.chinese(w)) (refused: limit exceeded: \(w))"
         case .noSuchSheet(let f, let s, let all): return "\(f): 没有名为「\(s)」的工作表，现有：\(all.joined(separator: "、")) (no such sheet)"
+        case .xlsBeforeBIFF8(let f): return "\(f): 这是 Excel 95 或更早的 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再提交 (Excel 95 or older .xls: save it as .xlsx)"
         case .notRegularFile(let f, let k): return "\(f): 不是普通文件（\(k.chinese)），已跳过 (not a regular file: \(k.english))"
         }
     case let e as OutputError:
@@ -59,6 +60,7 @@ private func describeUnescaped(_ error: Error) -> String {
             case .image: return "\(f): 这是图片文件，无法读取表格内容，请提交 Excel（.xlsx）原件 (image: send the .xlsx)"
             case .ods: return "\(f): 这是 OpenDocument 表格（.ods），请另存为 .xlsx 后再提交 (.ods: save it as .xlsx)"
             case .docx: return "\(f): 这是 Word 文档（.docx），请把考评表另存为 .xlsx 后再提交 (.docx: save the table as .xlsx)"
+            case .otherOffice: return "\(f): 这是旧版 Office 文件，但不是工作簿或 Word 文档；请提交考评表的 .xlsx 文件 (an old Office file that is not a workbook)"
             case .otherZip: return "\(f): 这是压缩包或其他文档，不是 Excel 工作簿；请提交考评表的 .xlsx 文件 (a zip that is not a workbook)"
             case .xlsx, .xls, .encrypted, .unknown: return "\(f): 无法识别的文件格式 (unknown format)"
             }

@@ -1,6 +1,8 @@
 import Foundation
 import GridKit
+import OLE2
 import XLSXCore
+import XLSReader
 import XLSXReader
 
 /// What a file is, told by its bytes (never by its extension): a unit's `.xls` renamed `.xlsx`
@@ -13,6 +15,8 @@ public enum FileFormat: String, Sendable {
     case doc
     /// A zip that is none of the above (an .odt, a .zip of sheets).
     case otherZip
+    /// An old Office file that is neither a workbook nor a Word document (.ppt, .msg …).
+    case otherOffice
     case pdf, image
     /// Anything else: text, CSV, HTML saved as .xlsx, a cut-off download.
     case unknown
@@ -31,7 +35,15 @@ public enum InputFile {
                String(decoding: m, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") { return .ods }
             return .otherZip
         }
-        if head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] { return .xls }  // refined by the OLE2 reader
+        if CompoundFile.isCompoundFile(head) {
+            // By the container's streams: a workbook (BIFF8, or an older Book the reader refuses),
+            // a password-protected OOXML package, or a Word / WPS document.
+            let cf = try CompoundFile(path: path)
+            if cf.has("EncryptedPackage") { return .encrypted }
+            if cf.has("Workbook") || cf.has("Book") { return .xls }
+            if cf.has("WordDocument") { return .doc }
+            return .otherOffice
+        }
         if head.starts(with: Array("%PDF".utf8)) { return .pdf }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF])
             || head.starts(with: Array("GIF8".utf8)) || head.starts(with: Array("BM".utf8))
@@ -42,10 +54,16 @@ public enum InputFile {
     /// A reader for the file, whatever its format; a format Kaoping does not read is refused
     /// with what to save it as.
     public static func open(_ path: String) throws -> GridReader {
-        switch try kind(of: path) {
-        case .xlsx, .xls, .encrypted, .unknown: return try Workbook(path: path)
-        case .ods, .docx, .doc, .otherZip, .pdf, .image:
-            throw InputError.unsupported(file: path, kind: try kind(of: path))
+        let kind = try kind(of: path)
+        switch kind {
+        case .xlsx: return try Workbook(path: path)
+        case .xls: return try XLSBook(path: path)
+        case .encrypted: throw XLSXError.encrypted(file: path)
+        case .unknown:
+            // Neither a zip nor a compound file: the .xlsx reader says so in its words.
+            return try Workbook(path: path)
+        case .ods, .docx, .doc, .otherZip, .otherOffice, .pdf, .image:
+            throw InputError.unsupported(file: path, kind: kind)
         }
     }
 

@@ -7,6 +7,8 @@ public enum XLSXError: Error, Equatable, Sendable {
     case legacyXLS(file: String)
     /// OLE2 compound file holding `EncryptedPackage`: a password-protected `.xlsx`.
     case encrypted(file: String)
+    /// A BIFF5/BIFF7 (Excel 5.0–95) or older `.xls`: its BOF is not BIFF8, or it has a `Book` stream.
+    case xlsBeforeBIFF8(file: String)
     case missingPart(file: String, part: String)
     case damagedPart(file: String, part: String, line: Int, reason: String)
     /// A part that inflates past the size limit or at an absurd ratio (zip bomb).
@@ -20,7 +22,7 @@ public enum XLSXError: Error, Equatable, Sendable {
 
     public var file: String {
         switch self {
-        case .fileNotFound(let f), .unreadable(let f, _), .notZip(let f), .legacyXLS(let f), .encrypted(let f),
+        case .fileNotFound(let f), .unreadable(let f, _), .notZip(let f), .legacyXLS(let f), .encrypted(let f), .xlsBeforeBIFF8(let f),
              .missingPart(let f, _), .damagedPart(let f, _, _, _), .partTooLarge(let f, _, _),
              .forbiddenDTD(let f, _, _), .limitExceeded(let f, _, _), .noSuchSheet(let f, _, _),
              .notRegularFile(let f, _):

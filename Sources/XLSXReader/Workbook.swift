@@ -12,7 +12,7 @@ public struct SheetInfo: Sendable {
 /// A generic XLSX workbook: sheets, shared strings and formats. Knows nothing of 考评表.
 public final class Workbook {
     /// Most sheets one workbook may list (Excel's practical ceiling is far lower for real work).
-    public static let maxSheets = 4096
+    public static let maxSheets = SheetLimits.maxSheets
     public let path: String
     public let sheets: [SheetInfo]
     public let date1904: Bool
