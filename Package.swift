@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "XLSXCore", dependencies: ["CZip", "CExpat"]),
         .target(name: "Workbook", dependencies: ["XLSXCore"]),
         .target(name: "KaopingModel", dependencies: ["Workbook"]),
+        // Readers of other formats into the same Grid: OpenDocument spreadsheets, Word tables.
+        .target(name: "ODSReader", dependencies: ["XLSXCore", "Workbook"]),
+        .target(name: "DOCXReader", dependencies: ["XLSXCore", "Workbook"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "CXlsxWriter"]),
         .executableTarget(name: "kaoping", dependencies: [
@@ -28,6 +31,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "CZip"]),
+        .testTarget(name: "ODSDOCXTests", dependencies: ["ODSReader", "DOCXReader", "Workbook", "KaopingModel", "CZip"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingWriter", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )
