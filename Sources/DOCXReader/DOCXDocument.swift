@@ -125,7 +125,9 @@ struct DOCXTable {
             open = next
         }
         merges.removeAll { $0.rowCount == 1 && $0.colCount == 1 }
-        var g = Grid(name: "", cells: cells, meta: SheetMeta())
+        var meta = SheetMeta()
+        meta.merges = merges
+        var g = Grid(name: "", cells: cells, meta: meta)
         g.preamble = preamble
         return g
     }

@@ -131,7 +131,6 @@ final class ODSContentHandler: XMLHandler {
     private var text: ODSText
     private var skipDepth = 0            // inside an annotation or a drawing: its text is not the cell's
     private var inParagraph = false
-    private var lastSpace = false
 
     init(file: String, limits: XLSXLimits, target: Int?) {
         self.file = file; self.limits = limits; self.target = target
@@ -234,15 +233,13 @@ final class ODSContentHandler: XMLHandler {
             if paragraphs > 0 { text.append(0x0A) }
             paragraphs += 1
             inParagraph = true
-            lastSpace = true   // leading white space of a paragraph is dropped
         } else if name.is("s") {
             let n = min(max(1, a.int("c") ?? 1), limits.maxStringBytes + 1)
             for _ in 0..<n { text.append(0x20) }
-            lastSpace = false  // text:s is kept as written; what follows starts a new run
         } else if name.is("line-break") {
-            text.append(0x0A); lastSpace = true
+            text.append(0x0A)
         } else if name.is("tab") {
-            text.append(0x09); lastSpace = false
+            text.append(0x09)
         }
         if text.overflow { throw limit("a cell longer than \(limits.maxStringBytes) bytes") }
     }
@@ -274,14 +271,9 @@ final class ODSContentHandler: XMLHandler {
 
     func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard inCell, inParagraph, skipDepth == 0, active else { return }
-        // ODF white space: tabs and newlines in the XML are spaces, and runs of them are one.
-        for b in bytes {
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                if !lastSpace { text.append(0x20); lastSpace = true }
-            } else {
-                text.append(b); lastSpace = false
-            }
-        }
+        // Spaces are kept as written, as LibreOffice reads its own files (it writes "苏  欣" with
+        // two plain spaces, not text:s); line ends are only the XML's own layout and are dropped.
+        for b in bytes where b != 0x0A && b != 0x0D { text.append(b) }
     }
 
     // MARK: cells and rows
