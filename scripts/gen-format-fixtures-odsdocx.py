@@ -180,15 +180,18 @@ def main():
         html = os.path.join(work, "html")
         os.makedirs(html, exist_ok=True)
         for s in samples:
-            # Cached values instead of formulas (LibreOffice would recompute them) and the General
-            # format (HTML carries the displayed text, and 1.275 shown as 1.28 is no longer 1.275).
+            # Cached values as the text they print as: HTML carries the displayed text, and
+            # LibreOffice would recompute formulas, shorten 1.275 to 1.28 in a narrow column and
+            # read a constant error value as 0.
             wb = openpyxl.load_workbook(s, data_only=True)
             for ws in wb.worksheets:
                 for row in ws.iter_rows():
                     for c in row:
-                        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                            c.number_format = "General"
-
+                        if c.value is not None and not isinstance(c.value, str):
+                            c.value = text(c.value)
+                        elif c.data_type == "e":
+                            c.value = str(c.value)
+                            c.data_type = "s"
                 ws.print_area = None
                 for d in list(ws.column_dimensions.values()) + list(ws.row_dimensions.values()):
                     d.hidden = False

@@ -7,8 +7,8 @@ import XLSXCore
 /// paragraphs (page breaks) between them and the same number of columns is the same table
 /// continued: its rows count on, and the rows it opens with that repeat the first table's
 /// header are dropped. Grid names are "" (a Word table has none). Word has no cell types, so
-/// a cell whose whole text is a plain decimal (`2`, `0.5`, `-3`) is a number, everything else
-/// text. Nested tables keep their text in the enclosing cell. The paragraphs just above a table
+/// a cell whose whole text is a plain decimal (`2`, `0.5`, `-3`) is a number, one that is an
+/// Excel error literal (`#REF!`) an error, everything else text. Nested tables keep their text in the enclosing cell. The paragraphs just above a table
 /// (its last 10 non-empty ones) are the grid's `preamble`.
 public final class DOCXDocument: GridReader {
     public let path: String
@@ -138,8 +138,12 @@ struct DOCXTable {
         while let l = t.last, l == "\n" || l == " " || l == "\t" { t.removeLast() }
         guard !t.isEmpty else { return nil }
         if let d = plainNumber(t) { return .number(d) }
+        // A table pasted from a broken sheet shows Excel's error values: keep them as errors.
+        if errorLiterals.contains(t) { return .error(t) }
         return .string(t)
     }
+
+    static let errorLiterals: Set<String> = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"]
 
     /// `12`, `-3`, `0.25`, `100.5`: digits with an optional sign and one decimal point, no
     /// leading zero before another digit (so codes like `01` and `1-1-1` stay text).

@@ -70,14 +70,21 @@ final class DOCXSampleTests: XCTestCase {
             // Rows are the sheet's rows, so the mapper makes the same form.
             let fx = FormMapper().map(x, file: name), fd = FormMapper().map(d, file: name)
             XCTAssertNotNil(fd, name)
-            XCTAssertEqual(fx?.json.serialized(), fd.map { json($0, sheet: x.name) }, name)
+            XCTAssertEqual(fx.map { json($0, sheet: x.name, word: true) }, fd.map { json($0, sheet: x.name) }, name)
         }
     }
 
-    /// The form's JSON with the sheet name the .xlsx had (a Word table has none).
-    func json(_ f: Form, sheet: String) -> String {
+    /// The form's JSON with the sheet name the .xlsx had (a Word table has none). `word`: what a
+    /// Word table cannot carry is left out of the .xlsx form: hidden columns and formulas.
+    func json(_ f: Form, sheet: String, word: Bool = false) -> String {
         var f = f
         f.sheet = sheet
+        if word {
+            f.findings.removeAll { $0.rule.hasPrefix("sheet.hidden") }
+            for i in f.findings.indices {
+                f.findings[i].message = f.findings[i].message.replacingOccurrences(of: "（公式 =[^）]*）", with: "", options: .regularExpression)
+            }
+        }
         return f.json.serialized()
     }
 }
