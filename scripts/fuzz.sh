@@ -4,13 +4,19 @@
 #        FUZZ_DIR=.build-fuzz2 scripts/fuzz.sh …  (another build/corpus dir, e.g. for a second run)
 #        scripts/fuzz.sh --build-only
 #        scripts/fuzz.sh --repro FILE…      (runs the fuzz binary once on each FILE)
+#        scripts/fuzz.sh --odsdocx [SECONDS|--build-only|--repro FILE…]
+#                                           (the .ods and Word readers instead: entry Fuzz/FuzzODSDOCX.swift,
+#                                            everything under .build-fuzz-odsdocx/, seeded from
+#                                            Tests/ODSDOCXTests/Fixtures)
 # Everything lives under .build-fuzz/ (git-ignored; or $FUZZ_DIR): the instrumented build, the kaoping-fuzz
 # binary, corpus/ (seeded from Samples/*.xlsx), crashes/ (crash-*, timeout-*, oom-* files) and
 # fuzz.log. The entry point is Fuzz/FuzzEntry.swift (outside Sources/, so SwiftPM ignores it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-out=${FUZZ_DIR:-.build-fuzz}
+entry=xlsx
+if [ "${1:-}" = "--odsdocx" ]; then entry=odsdocx; shift; fi
+if [ "$entry" = odsdocx ]; then out=${FUZZ_DIR:-.build-fuzz-odsdocx}; else out=${FUZZ_DIR:-.build-fuzz}; fi
 secs=60
 mode=run
 case "${1:-}" in
@@ -25,24 +31,34 @@ esac
 #    runtime is not needed yet.
 #    One comma-separated flag: given as two -sanitize= options, swiftc 6.3 keeps only the last one
 #    (ASan without coverage, or coverage without ASan).
-swift build -c release --scratch-path "$out" --target KaopingModel \
-  -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+targets=(KaopingModel)
+libs=(XLSXCore Workbook KaopingModel)
+src=Fuzz/FuzzEntry.swift
+if [ "$entry" = odsdocx ]; then
+  targets=(KaopingModel ODSReader DOCXReader)
+  libs=(XLSXCore Workbook KaopingModel ODSReader DOCXReader)
+  src=Fuzz/FuzzODSDOCX.swift
+fi
+for t in "${targets[@]}"; do
+  swift build -c release --scratch-path "$out" --target "$t" \
+    -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+done
 rel="$out/release"
 objs=()
-for t in XLSXCore Workbook KaopingModel; do
+for t in "${libs[@]}"; do
   test -d "$rel/$t.build" || { echo "fuzz: $t was not built" >&2; exit 2; }
   for o in "$rel/$t.build"/*.o; do objs+=("$o"); done
 done
 
 # 2. The entry, compiled as a library-style file and linked with libFuzzer's main.
 bin="$out/kaoping-fuzz"
-if [ ! -x "$bin" ] || [ -n "$(find Fuzz/FuzzEntry.swift "${objs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
+if [ ! -x "$bin" ] || [ -n "$(find "$src" "${objs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
   swiftc -O -parse-as-library -sanitize=fuzzer,address \
     -I "$rel/Modules" \
     -Xcc -fmodule-map-file="$root/Sources/CZip/module.modulemap" \
     -Xcc -fmodule-map-file="$root/Sources/CExpat/module.modulemap" \
     -module-cache-path "$out/ModuleCache-fuzz" \
-    Fuzz/FuzzEntry.swift "${objs[@]}" -lzip -lexpat -o "$bin" 2>&1 \
+    "$src" "${objs[@]}" -lzip -lexpat -o "$bin" 2>&1 \
     | grep -v "Cannot export local symbol" >&2 || true
   test -x "$bin" || { echo "fuzz: link failed" >&2; exit 2; }
   echo "fuzz: built $bin" >&2
@@ -57,6 +73,70 @@ fi
 #    "parts bundle" (see FuzzEntry.swift) so that mutations reach the XML with valid CRCs.
 corpus="$out/corpus"; crashes="$out/crashes"
 mkdir -p "$corpus" "$crashes"
+dict="$out/xlsx.dict"
+if [ "$entry" = odsdocx ]; then
+  dict="$out/odsdocx.dict"
+  # The fixtures as they are, mutated, cut, and as parts bundles of the one part each reader
+  # parses (content.xml, word/document.xml), plus tiny hand-made ones.
+  python3 - "$corpus" "$dict" Tests/ODSDOCXTests/Fixtures/*.ods Tests/ODSDOCXTests/Fixtures/*.docx <<'PY'
+import hashlib, os, random, sys, zipfile
+corpus, dictpath, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+def put(data):
+    path = os.path.join(corpus, hashlib.sha1(data).hexdigest())
+    if not os.path.exists(path):
+        with open(path, "wb") as f: f.write(data)
+rng = random.Random(6)
+keep = ("content.xml", "mimetype", "word/document.xml", "[Content_Types].xml")
+for s in files:
+    data = open(s, "rb").read()
+    put(data)
+    for k in range(3):
+        b = bytearray(data)
+        for _ in range(1 + k):
+            i = rng.randrange(len(b)); b[i] ^= 1 << rng.randrange(8)
+        put(bytes(b))
+    put(data[: len(data) // 3])
+    z = zipfile.ZipFile(s)
+    bundle = bytearray(b"KPB1\n")
+    for info in z.infolist():
+        if info.filename in keep:
+            bundle += b"\0\0PART:" + info.filename.encode() + b"\n" + z.read(info)
+    put(bytes(bundle))
+ods = ("<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0' "
+       "xmlns:table='urn:oasis:names:tc:opendocument:xmlns:table:1.0' xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0'>"
+       "<office:body><office:spreadsheet><table:table table:name='S'>"
+       "<table:table-row><table:table-cell office:value-type='string' table:number-columns-spanned='3'><text:p>序号</text:p></table:table-cell>"
+       "<table:covered-table-cell table:number-columns-repeated='2'/><table:table-cell office:value-type='float' office:value='2' table:number-columns-repeated='2'/></table:table-row>"
+       "<table:table-row table:number-rows-repeated='3'><table:table-cell table:formula='of:=SUM([.A1:.B2])' office:value-type='float' office:value='4'/></table:table-row>"
+       "</table:table></office:spreadsheet></office:body></office:document-content>")
+put(b"KPB1\n\0\0PART:content.xml\n" + ods.encode())
+w = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+     "<w:p><w:r><w:t>2023年度某局绩效目标考评表</w:t></w:r></w:p><w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+     "<w:tr><w:tc><w:tcPr><w:vMerge w:val='restart'/></w:tcPr><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+     "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val='2'/><w:vMerge/></w:tcPr><w:p><w:r><w:t>2</w:t><w:br/><w:tab/></w:r></w:p></w:tc></w:tr>"
+     "</w:tbl><w:p><w:r><w:br w:type='page'/></w:r></w:p><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>")
+put(b"KPB1\n\0\0PART:word/document.xml\n" + w.encode())
+tokens = [
+    '<table:table-row>', '</table:table-row>', '<table:table-cell ', '</table:table-cell>', '<table:covered-table-cell/>',
+    'table:number-columns-repeated="', 'table:number-rows-repeated="', 'table:number-columns-spanned="',
+    'table:number-rows-spanned="', 'office:value-type="float"', 'office:value-type="date"', 'office:value-type="string"',
+    'office:value-type="boolean"', 'office:value="', 'office:date-value="2024-12-31"', 'office:boolean-value="true"',
+    'calcext:value-type="error"', 'table:formula="of:=', 'table:visibility="collapse"', '<text:p>', '</text:p>',
+    '<text:s text:c="', '<text:line-break/>', '<text:tab/>', '<text:span>', '<office:annotation>', '<table:table table:name="',
+    '<table:table-column ', 'style:column-width="', 'table:display="false"', '1000000000', '16384', '1048576',
+    '<w:tbl>', '</w:tbl>', '<w:tr>', '</w:tr>', '<w:tc>', '</w:tc>', '<w:p>', '</w:p>', '<w:r><w:t>', '</w:t></w:r>',
+    '<w:gridSpan w:val="', '<w:vMerge w:val="restart"/>', '<w:vMerge/>', '<w:hMerge w:val="restart"/>', '<w:hMerge/>',
+    '<w:gridBefore w:val="', '<w:gridAfter w:val="', '<w:gridCol/>', '<w:br/>', '<w:br w:type="page"/>', '<w:tab/>',
+    '<w:del>', '<w:ins>', '<w:sdt><w:sdtContent>', '<w:hyperlink>', '<w:instrText>', '<w:delText>', '<w:txbxContent>',
+    '<!DOCTYPE', '\0\0PART:content.xml\n', '\0\0PART:word/document.xml\n',
+    '序号', '一级指标', '二级指标', '权重', '合计', '参评单位（盖章）：', '绩效目标考评表', '#REF!', 'PK\x03\x04',
+]
+with open(dictpath, "w") as f:
+    for t in tokens:
+        b = t.encode("utf-8")
+        f.write('"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else "\\x%02X" % c for c in b) + '"\n')
+PY
+else
 python3 - "$corpus" Samples/*.xlsx <<'PY'
 import hashlib, os, random, sys, zipfile
 corpus, samples = sys.argv[1], sys.argv[2:]
@@ -103,7 +183,6 @@ put(bundle(ns + "<row r='1'><c r='A1'><v>1</v></c></row></sheetData></worksheet>
 PY
 
 # A dictionary of the tokens that matter to the readers (libFuzzer wants ASCII: \xNN escapes).
-dict="$out/xlsx.dict"
 python3 - "$dict" <<'PY'
 import sys
 tokens = [
@@ -121,6 +200,7 @@ with open(sys.argv[1], "w") as f:
         b = t.encode("utf-8")
         f.write('"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else "\\x%02X" % c for c in b) + '"\n')
 PY
+fi
 
 log="$out/fuzz.log"
 echo "fuzz: ${secs}s on $(ls "$corpus" | wc -l) corpus files; log in $log, crashes in $crashes/" >&2
