@@ -174,27 +174,28 @@ final class DOCXHandler: XMLHandler {
     /// Most paragraphs kept above a table as its preamble.
     static let preambleLines = 10
 
-    var tables: [DOCXTable] = []
-    private var depth = 0
-    private var tblDepth = 0
-    private var table = DOCXTable()
-    private var row = DOCXRow()
-    private var cell = DOCXCell()
-    private var inCell = false          // a cell of a top-level table is open
-    private var cellParagraphs: [String] = []
-    private var rowCols = 0
-    private var cellCount = 0, rowCount = 0
+    // Not checked for exclusivity at run time: expat calls one callback at a time.
+    @exclusivity(unchecked) var tables: [DOCXTable] = []
+    @exclusivity(unchecked) private var depth = 0
+    @exclusivity(unchecked) private var tblDepth = 0
+    @exclusivity(unchecked) private var table = DOCXTable()
+    @exclusivity(unchecked) private var row = DOCXRow()
+    @exclusivity(unchecked) private var cell = DOCXCell()
+    @exclusivity(unchecked) private var inCell = false          // a cell of a top-level table is open
+    @exclusivity(unchecked) private var cellParagraphs: [String] = []
+    @exclusivity(unchecked) private var rowCols = 0
+    @exclusivity(unchecked) private var cellCount = 0, rowCount = 0
     /// Body paragraphs since the last table (non-empty ones, the last few).
-    private var recent: [String] = []
-    private var textSinceTable = false
-    private var sawTable = false
+    @exclusivity(unchecked) private var recent: [String] = []
+    @exclusivity(unchecked) private var textSinceTable = false
+    @exclusivity(unchecked) private var sawTable = false
 
-    private var para: [UInt8] = []
-    private var paraOverflow = false
-    private var inPara = 0
-    private var runDepth = 0
-    private var inT = false
-    private var skipDepth = 0           // deleted text, text boxes, fallbacks: not the cell's text
+    @exclusivity(unchecked) private var para: [UInt8] = []
+    @exclusivity(unchecked) private var paraOverflow = false
+    @exclusivity(unchecked) private var inPara = 0
+    @exclusivity(unchecked) private var runDepth = 0
+    @exclusivity(unchecked) private var inT = false
+    @exclusivity(unchecked) private var skipDepth = 0           // deleted text, text boxes, fallbacks: not the cell's text
 
     init(file: String, limits: XLSXLimits) { self.file = file; self.limits = limits }
 

@@ -7,12 +7,15 @@ import XLSXCore
 /// repeated rows and cells are counted, never expanded, unless they hold something (then the
 /// cell and row limits apply before anything is copied). Only automatic styles in `content.xml`
 /// are read (widths, heights, hidden tables, date/bold/wrap); parent styles in `styles.xml` are not.
+/// Listing the tables means parsing all of `content.xml`, so `init` keeps the first table's grid
+/// from that pass for the first `loadGrid(0)`; any other load parses the part again.
 public final class ODSBook: GridReader {
     public let path: String
     public let sheetList: [SheetEntry]
     let zip: ZipArchive
     let limits: XLSXLimits
     static let part = "content.xml"
+    private var firstGrid: Grid?
 
     public init(path: String, limits: XLSXLimits = .default) throws {
         self.path = path
@@ -21,7 +24,7 @@ public final class ODSBook: GridReader {
         guard zip.has(ODSBook.part) else {
             throw XLSXError.missingPart(file: path, part: "\(ODSBook.part) (this zip is not an OpenDocument spreadsheet)")
         }
-        let h = ODSContentHandler(file: path, limits: limits, target: nil)
+        let h = ODSContentHandler(file: path, limits: limits, target: 0)
         try XMLStream.parse(zip, part: ODSBook.part, handler: h)
         guard h.tables.count <= Workbook.maxSheets else {
             throw XLSXError.limitExceeded(file: path, part: ODSBook.part, what: "more than \(Workbook.maxSheets) sheets")
@@ -29,6 +32,16 @@ public final class ODSBook: GridReader {
         sheetList = h.tables.map { t in
             SheetEntry(name: t.name, state: h.hiddenTableStyles.contains(t.style) ? .hidden : .visible)
         }
+        if !sheetList.isEmpty { firstGrid = ODSBook.grid(h, sheetList[0]) }
+    }
+
+    private static func grid(_ h: ODSContentHandler, _ entry: SheetEntry) -> Grid {
+        var meta = SheetMeta()
+        meta.merges = h.merges
+        meta.hiddenCols = h.hiddenCols
+        meta.colWidths = h.colWidths
+        return Grid(name: entry.name, state: entry.state, cells: h.cells, meta: meta,
+                    hiddenRows: h.hiddenRows, rowHeights: h.rowHeights, formats: h.formats)
     }
 
     /// Loads table `index` (0-based, into `sheetList`); a bad index is a missing part, not a trap.
@@ -36,15 +49,13 @@ public final class ODSBook: GridReader {
         guard index >= 0, index < sheetList.count else {
             throw XLSXError.noSuchSheet(file: path, sheet: "#\(index + 1)", available: sheetList.map(\.name))
         }
+        if index == 0, let g = firstGrid {
+            firstGrid = nil
+            return g
+        }
         let h = ODSContentHandler(file: path, limits: limits, target: index)
         try XMLStream.parse(zip, part: ODSBook.part, handler: h)
-        var meta = SheetMeta()
-        meta.merges = h.merges
-        meta.hiddenCols = h.hiddenCols
-        meta.colWidths = h.colWidths
-        let entry = sheetList[index]
-        return Grid(name: entry.name, state: entry.state, cells: h.cells, meta: meta,
-                    hiddenRows: h.hiddenRows, rowHeights: h.rowHeights, formats: h.formats)
+        return ODSBook.grid(h, sheetList[index])
     }
 }
 
@@ -76,8 +87,8 @@ struct ODSStyle {
     var format = CellFormat()
 }
 
-/// SAX handler for `content.xml`. With `target == nil` it only lists the tables; otherwise it
-/// collects the cells of table number `target` and ignores the others.
+/// SAX handler for `content.xml`: lists every table and collects the cells of table number
+/// `target` (none when nil), ignoring the others.
 final class ODSContentHandler: XMLHandler {
     let file: String
     let limits: XLSXLimits
@@ -93,44 +104,59 @@ final class ODSContentHandler: XMLHandler {
     var tables: [TableInfo] = []
     var hiddenTableStyles = Set<String>()
 
+    // Every event touches this state several times: its accesses are not checked dynamically for
+    // exclusivity (a third of the handler's time). Nothing here is reentrant: expat calls one
+    // callback at a time.
     // Results for the target table.
-    var cells: [Cell] = []
-    var merges: [CellRange] = []
-    var hiddenRows = Set<Int>(), hiddenCols = Set<Int>()
-    var rowHeights: [Int: Double] = [:], colWidths: [Int: Double] = [:]
-    var formats: [CellFormat] = [CellFormat()]
-    private var formatIndex: [String: Int] = [:]
+    @exclusivity(unchecked) var cells: [Cell] = []
+    @exclusivity(unchecked) var merges: [CellRange] = []
+    @exclusivity(unchecked) var hiddenRows = Set<Int>(), hiddenCols = Set<Int>()
+    @exclusivity(unchecked) var rowHeights: [Int: Double] = [:], colWidths: [Int: Double] = [:]
+    @exclusivity(unchecked) var formats: [CellFormat] = [CellFormat()]
+    @exclusivity(unchecked) private var formatIndex: [String: Int] = [:]
 
     // Styles.
-    private var styles: [String: ODSStyle] = [:]
-    private var dateStyles = Set<String>()
-    private var styleName: String?
-    private var inAutoStyles = false
+    @exclusivity(unchecked) private var styles: [String: ODSStyle] = [:]
+    @exclusivity(unchecked) private var dateStyles = Set<String>()
+    @exclusivity(unchecked) private var styleName: String?
+    @exclusivity(unchecked) private var inAutoStyles = false
 
     // Position.
-    private var depth = 0
-    private var tableDepth = 0          // table:table nesting (a sub-table inside a cell counts on)
-    private var tableIndex = -1
+    @exclusivity(unchecked) private var depth = 0
+    @exclusivity(unchecked) private var tableDepth = 0          // table:table nesting (a sub-table inside a cell counts on)
+    @exclusivity(unchecked) private var tableIndex = -1
     private var active: Bool { tableDepth == 1 && tableIndex == target }
-    private var row = 0, col = 0         // 1-based row of the open row; next column (1-based)
-    private var rowRepeat = 1
-    private var rowHidden = false, rowHeight: Double?
-    private var rowCells: [Cell] = []
-    private var rowMerges: [CellRange] = []
-    private var nextCol = 1
-    private var colNext = 1              // next table:table-column position
+    @exclusivity(unchecked) private var row = 0, col = 0         // 1-based row of the open row; next column (1-based)
+    @exclusivity(unchecked) private var rowRepeat = 1
+    @exclusivity(unchecked) private var rowHidden = false, rowHeight: Double?
+    @exclusivity(unchecked) private var rowCells: [Cell] = []
+    @exclusivity(unchecked) private var rowMerges: [CellRange] = []
+    @exclusivity(unchecked) private var nextCol = 1
+    @exclusivity(unchecked) private var colNext = 1              // next table:table-column position
 
     // The open cell.
-    private var inCell = false
-    private var cellRepeat = 1, cellSpanC = 1, cellSpanR = 1
-    private var cellType = "", cellTypeExt = ""
-    private var cellNumber: Double?, cellDate: String?, cellBool: Bool?, cellStringValue: String?
-    private var cellFormula: String?
-    private var cellStyle: String?
-    private var paragraphs = 0
-    private var text: ODSText
-    private var skipDepth = 0            // inside an annotation or a drawing: its text is not the cell's
-    private var inParagraph = false
+    @exclusivity(unchecked) private var inCell = false
+    @exclusivity(unchecked) private var cellRepeat = 1, cellSpanC = 1, cellSpanR = 1
+    /// `office:value-type`, read without allocating (it is on nearly every cell).
+    enum ValueType { case none, float, percentage, currency, date, time, boolean, string, error, other
+        init(_ p: UnsafePointer<CChar>) {
+            let n = XMLName(raw: p)
+            if n.is("float") { self = .float } else if n.is("string") { self = .string }
+            else if n.is("date") { self = .date } else if n.is("percentage") { self = .percentage }
+            else if n.is("currency") { self = .currency } else if n.is("time") { self = .time }
+            else if n.is("boolean") { self = .boolean } else if n.is("error") { self = .error } else { self = .other }
+        }
+    }
+    @exclusivity(unchecked) private var cellType = ValueType.none, cellTypeExt = ValueType.none
+    @exclusivity(unchecked) private var cellNumber: Double?, cellDate: String?, cellBool: Bool?, cellStringValue: String?
+    @exclusivity(unchecked) private var cellFormula: String?
+    @exclusivity(unchecked) private var cellStyleIndex = 0
+    /// The last cell style seen and its format index: neighbouring cells mostly share one.
+    @exclusivity(unchecked) private var lastStyle: [CChar] = [0], lastStyleDate = false, lastStyleIndex = 0
+    @exclusivity(unchecked) private var paragraphs = 0
+    @exclusivity(unchecked) private var text: ODSText
+    @exclusivity(unchecked) private var skipDepth = 0            // inside an annotation or a drawing: its text is not the cell's
+    @exclusivity(unchecked) private var inParagraph = false
 
     init(file: String, limits: XLSXLimits, target: Int?) {
         self.file = file; self.limits = limits; self.target = target
@@ -173,9 +199,9 @@ final class ODSContentHandler: XMLHandler {
             inCell = true
             cellRepeat = max(1, a.int("number-columns-repeated") ?? 1)
             cellSpanC = 1; cellSpanR = 1
-            cellType = ""; cellTypeExt = ""
+            cellType = .none; cellTypeExt = .none
             cellNumber = nil; cellDate = nil; cellBool = nil; cellStringValue = nil; cellFormula = nil
-            cellStyle = nil
+            var stylePtr: UnsafePointer<CChar>? = nil
             paragraphs = 0
             text.reset()
             let covered = name.is("covered-table-cell")
@@ -184,7 +210,7 @@ final class ODSContentHandler: XMLHandler {
                 if k.is("value-type") {
                     // office:value-type comes first; LibreOffice's calcext:value-type (which says
                     // "error" where office: says "string") follows under the same local name.
-                    if sawType { cellTypeExt = String(cString: v) } else { cellType = String(cString: v); sawType = true }
+                    if sawType { cellTypeExt = ValueType(v) } else { cellType = ValueType(v); sawType = true }
                 } else if k.is("value") {
                     var end: UnsafeMutablePointer<CChar>? = nil
                     let d = strtod(v, &end)
@@ -201,13 +227,14 @@ final class ODSContentHandler: XMLHandler {
                 } else if k.is("formula") {
                     cellFormula = ODSContentHandler.formula(String(cString: v))
                 } else if k.is("style-name") {
-                    cellStyle = String(cString: v)
+                    stylePtr = v
                 } else if !covered, k.is("number-columns-spanned") {
                     cellSpanC = max(1, XMLAttributes.parseInt(v) ?? 1)
                 } else if !covered, k.is("number-rows-spanned") {
                     cellSpanR = max(1, XMLAttributes.parseInt(v) ?? 1)
                 }
             }
+            cellStyleIndex = styleIndex(stylePtr, date: cellType == .date)
             if cellStringValue != nil, cellStringValue!.utf8.count > limits.maxStringBytes {
                 throw limit("a cell longer than \(limits.maxStringBytes) bytes")
             }
@@ -273,7 +300,12 @@ final class ODSContentHandler: XMLHandler {
         guard inCell, inParagraph, skipDepth == 0, active else { return }
         // Spaces are kept as written, as LibreOffice reads its own files (it writes "苏  欣" with
         // two plain spaces, not text:s); line ends are only the XML's own layout and are dropped.
-        for b in bytes where b != 0x0A && b != 0x0D { text.append(b) }
+        guard let base = bytes.baseAddress else { return }
+        if memchr(base, 0x0A, bytes.count) == nil && memchr(base, 0x0D, bytes.count) == nil {
+            text.append(bytes)
+        } else {
+            for b in bytes where b != 0x0A && b != 0x0D { text.append(b) }
+        }
     }
 
     // MARK: cells and rows
@@ -296,9 +328,8 @@ final class ODSContentHandler: XMLHandler {
         }
         if value != nil || cellFormula != nil {
             if cells.count + rowCells.count + n > limits.maxCells { throw limit("more than \(limits.maxCells) cells") }
-            let style = formatIndex(for: cellStyle, date: cellType == "date")
             for c in first...last {
-                rowCells.append(Cell(row: r, col: c, value: value, formula: cellFormula, style: style))
+                rowCells.append(Cell(row: r, col: c, value: value, formula: cellFormula, style: cellStyleIndex))
             }
         }
         if spans {
@@ -314,16 +345,16 @@ final class ODSContentHandler: XMLHandler {
     /// The cell's value from its type: numbers, dates as serials (formatted as dates), text.
     private func cellValue() -> CellValue? {
         let s = paragraphs > 0 ? text.string : cellStringValue ?? ""
-        if cellTypeExt == "error" || (cellFormula != nil && ODSContentHandler.isErrorLiteral(s) && cellType == "string") {
+        if cellTypeExt == .error || (cellFormula != nil && cellType == .string && ODSContentHandler.isErrorLiteral(s)) {
             return s.isEmpty ? .error("#VALUE!") : .error(s)
         }
         switch cellType {
-        case "float", "percentage", "currency", "time":
+        case .float, .percentage, .currency, .time:
             if let d = cellNumber { return .number(d) }
-        case "date":
+        case .date:
             if let d = cellDate, let serial = ODSContentHandler.serial(d) { return .number(serial) }
             if let d = cellDate { return .string(d) }
-        case "boolean":
+        case .boolean:
             if let b = cellBool { return .bool(b) }
         default:
             break
@@ -364,6 +395,19 @@ final class ODSContentHandler: XMLHandler {
             if let h = rowHeight { rowHeights[r] = h }
         }
         row = last
+    }
+
+    /// The format index of a cell style (a pointer valid only in the callback), cached for runs.
+    private func styleIndex(_ p: UnsafePointer<CChar>?, date: Bool) -> Int {
+        guard let p else { return date ? formatIndex(for: nil, date: true) : 0 }
+        if date == lastStyleDate, lastStyle.withUnsafeBufferPointer({ strcmp($0.baseAddress!, p) == 0 }) {
+            return lastStyleIndex
+        }
+        let name = String(cString: p)
+        lastStyle = Array(name.utf8CString)
+        lastStyleDate = date
+        lastStyleIndex = formatIndex(for: name, date: date)
+        return lastStyleIndex
     }
 
     private func formatIndex(for style: String?, date: Bool) -> Int {

@@ -77,6 +77,11 @@ final class ODSSampleTests: XCTestCase {
         for c in x.cells where c.formula == nil && !c.isEmpty && c.value?.typeCode != "b" {
             XCTAssertTrue(same(c.value, g.value(c.row, c.col)), c.ref)
         }
+        // The first load comes from the listing pass; a second one parses again, to the same grid.
+        let again = try ods.loadGrid(0)
+        XCTAssertEqual(again.cells.map(\.value), g.cells.map(\.value))
+        XCTAssertEqual(Set(again.merges), Set(g.merges))
+        XCTAssertEqual(again.hiddenRows, g.hiddenRows)
         let hidden = try ods.loadGrid(1)
         XCTAssertEqual(hidden.value(1, 1), .string("x"))
         XCTAssertEqual(hidden.state, .hidden)
