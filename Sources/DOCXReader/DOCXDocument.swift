@@ -15,6 +15,10 @@ public final class DOCXDocument: GridReader {
     public let sheetList: [SheetEntry]
     let tables: [DOCXTable]
     static let part = "word/document.xml"
+    /// Most tables (after joining continued ones) one document may hold, as sheets of a workbook.
+    public static let maxTables = 4096
+    /// Most tables as written (a long table may be split at every page).
+    static let maxRawTables = 65_536
 
     public init(path: String, limits: XLSXLimits = .default) throws {
         self.path = path
@@ -25,8 +29,8 @@ public final class DOCXDocument: GridReader {
         let h = DOCXHandler(file: path, limits: limits)
         try XMLStream.parse(zip, part: DOCXDocument.part, handler: h)
         tables = DOCXTable.joinContinued(h.tables)
-        guard tables.count <= Workbook.maxSheets else {
-            throw XLSXError.limitExceeded(file: path, part: DOCXDocument.part, what: "more than \(Workbook.maxSheets) tables")
+        guard tables.count <= DOCXDocument.maxTables else {
+            throw XLSXError.limitExceeded(file: path, part: DOCXDocument.part, what: "more than \(DOCXDocument.maxTables) tables")
         }
         sheetList = tables.map { _ in SheetEntry(name: "") }
     }
@@ -283,6 +287,7 @@ final class DOCXHandler: XMLHandler {
         }
         if name.is("tbl") {
             if tblDepth == 1 {
+                if tables.count >= DOCXDocument.maxRawTables { throw limit("more than \(DOCXDocument.maxRawTables) tables") }
                 tables.append(table)
                 table = DOCXTable()
                 recent.removeAll()

@@ -15,6 +15,8 @@ public final class ODSBook: GridReader {
     let zip: ZipArchive
     let limits: XLSXLimits
     static let part = "content.xml"
+    /// Most tables one file may hold, as for an .xlsx workbook.
+    public static let maxSheets = 4096
     private var firstGrid: Grid?
 
     public init(path: String, limits: XLSXLimits = .default) throws {
@@ -26,8 +28,8 @@ public final class ODSBook: GridReader {
         }
         let h = ODSContentHandler(file: path, limits: limits, target: 0)
         try XMLStream.parse(zip, part: ODSBook.part, handler: h)
-        guard h.tables.count <= Workbook.maxSheets else {
-            throw XLSXError.limitExceeded(file: path, part: ODSBook.part, what: "more than \(Workbook.maxSheets) sheets")
+        guard h.tables.count <= ODSBook.maxSheets else {
+            throw XLSXError.limitExceeded(file: path, part: ODSBook.part, what: "more than \(ODSBook.maxSheets) sheets")
         }
         sheetList = h.tables.map { t in
             SheetEntry(name: t.name, state: h.hiddenTableStyles.contains(t.style) ? .hidden : .visible)
@@ -176,7 +178,7 @@ final class ODSContentHandler: XMLHandler {
             tableDepth += 1
             if tableDepth == 1 {
                 tableIndex += 1
-                if tables.count >= Workbook.maxSheets { throw limit("more than \(Workbook.maxSheets) sheets") }
+                if tables.count >= ODSBook.maxSheets { throw limit("more than \(ODSBook.maxSheets) sheets") }
                 tables.append(TableInfo(name: a["name"] ?? "Sheet\(tableIndex + 1)", style: a["style-name"] ?? ""))
                 row = 0; colNext = 1
             }

@@ -118,6 +118,11 @@ final class ODSHostileTests: ZipTestCase {
         assertRefused("sheet out of range") { _ = try book.loadGrid(5) }
     }
 
+    func testTooManySheets() throws {
+        let many = String(repeating: "</table:table><table:table table:name=\"x\">", count: ODSBook.maxSheets)
+        assertRefused("\(ODSBook.maxSheets + 1) tables") { _ = try ODSBook(path: try ods(many)) }
+    }
+
     func testStylesWidthsHeightsAndHiddenTable() throws {
         let styles = """
         <style:style style:name="co1" style:family="table-column"><style:table-column-properties style:column-width="1in"/></style:style>\
@@ -215,6 +220,8 @@ final class DOCXHostileTests: ZipTestCase {
         let three = String(repeating: "<w:tbl><w:tr><w:tc>", count: 3) + D.p("深") + String(repeating: "</w:tc></w:tr></w:tbl>", count: 3)
         let g = try DOCXDocument(path: try docx(three)).loadGrid(0)
         XCTAssertEqual(g.value(1, 1), .string("深"))
+        let tables = String(repeating: D.p("文") + D.tbl(D.tr(D.tc("a")), cols: 1), count: DOCXDocument.maxTables + 1)
+        assertRefused("\(DOCXDocument.maxTables + 1) tables") { _ = try DOCXDocument(path: try docx(tables)) }
         // Many tall vertical merges: each is one range, not a cell per row.
         let rows = D.tr(D.tc("a", "<w:vMerge w:val=\"restart\"/>")) + String(repeating: D.tr(D.tc("", "<w:vMerge/>")), count: 20_000)
         let tall = try DOCXDocument(path: try docx(D.tbl(rows, cols: 1))).loadGrid(0)
