@@ -27,12 +27,15 @@ let package = Package(
         // The OLE2 compound file ([MS-CFB]) and the BIFF8 .xls/.et reader of our own.
         .target(name: "OLE2", dependencies: ["XLSXCore"]),
         .target(name: "XLSReader", dependencies: ["OLE2", "GridKit", "XLSXCore"]),
+        // OpenDocument spreadsheets and Word tables, through the same zip + XML layer.
+        .target(name: "ODSReader", dependencies: ["XLSXCore", "GridKit"]),
+        .target(name: "DOCXReader", dependencies: ["XLSXCore", "GridKit"]),
         .target(name: "KaopingModel", dependencies: ["GridKit"]),
         .target(name: "KaopingRules", dependencies: ["KaopingModel"]),
         .target(name: "KaopingWriter", dependencies: ["KaopingRules", "XLSXCore", "CXlsxWriter"]),
         // The year's register: every submission in one SQLite file (issue 14).
         .target(name: "KaopingRegister", dependencies: ["KaopingRules", "CSQLite"]),
-        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "KaopingRegister", "XLSXReader", "XLSReader", "OLE2", "XLSXCore"]),
+        .target(name: "KaopingJobs", dependencies: ["KaopingWriter", "KaopingRegister", "XLSXReader", "XLSReader", "OLE2", "ODSReader", "DOCXReader", "XLSXCore"]),
         .executableTarget(name: "kaoping", dependencies: [
             "KaopingJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +46,7 @@ let package = Package(
         .executableTarget(name: "xls-read", dependencies: ["XLSReader"], path: "bench/xls-read"),
         .testTarget(name: "WorkbookTests", dependencies: ["XLSXReader", "GridKit", "CZip"]),
         .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "XLSXReader", "KaopingModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "ODSDOCXTests", dependencies: ["ODSReader", "DOCXReader", "XLSXReader", "KaopingModel", "CZip"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingRegisterTests", dependencies: ["KaopingJobs", "CSQLite"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingJobs", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]

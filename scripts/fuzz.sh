@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the reader (XLSXCore + Workbook) and the 考评表 mapper (KaopingModel) with libFuzzer + ASan.
+# Fuzzes the reader (XLSXCore + XLSXReader) and the 考评表 mapper (KaopingModel) with libFuzzer + ASan.
 # Usage: scripts/fuzz.sh [SECONDS]          (default 60; one core)
+#        scripts/fuzz-odsdocx.sh [SECONDS|--build-only|--repro FILE…]   the .ods and Word readers
 #        scripts/fuzz.sh --xls [SECONDS|--build-only|--repro FILE…]
 #                                            the .xls reader (OLE2 + XLSReader, Fuzz/FuzzXLS.swift)
 #                                            instead; its binary, corpus and crashes end in -xls
@@ -31,9 +32,11 @@ esac
 #    runtime is not needed yet.
 #    One comma-separated flag: given as two -sanitize= options, swiftc 6.3 keeps only the last one
 #    (ASan without coverage, or coverage without ASan).
-swift build -c release --scratch-path "$out" --target KaopingModel \
-  -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
-targets="XLSXCore Workbook KaopingModel"
+for t in KaopingModel XLSXReader; do
+  swift build -c release --scratch-path "$out" --target "$t" \
+    -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
+done
+targets="XLSXCore GridKit XLSXReader KaopingModel"
 entry=Fuzz/FuzzEntry.swift
 if [ "$reader" = xls ]; then
   swift build -c release --scratch-path "$out" --target XLSReader \

@@ -1,5 +1,7 @@
 import Foundation
 import GridKit
+import ODSReader
+import DOCXReader
 import OLE2
 import XLSXCore
 import XLSReader
@@ -58,11 +60,13 @@ public enum InputFile {
         switch kind {
         case .xlsx: return try Workbook(path: path)
         case .xls: return try XLSBook(path: path)
+        case .ods: return try ODSBook(path: path)
+        case .docx: return try DOCXDocument(path: path)
         case .encrypted: throw XLSXError.encrypted(file: path)
         case .unknown:
             // Neither a zip nor a compound file: the .xlsx reader says so in its words.
             return try Workbook(path: path)
-        case .ods, .docx, .doc, .otherZip, .otherOffice, .pdf, .image:
+        case .doc, .otherZip, .otherOffice, .pdf, .image:
             throw InputError.unsupported(file: path, kind: kind)
         }
     }

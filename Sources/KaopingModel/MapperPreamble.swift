@@ -13,27 +13,13 @@ extension Mapping {
     }
 
     mutating func readPreamble() {
+        // A Word document's title and 参评单位 lines are paragraphs above its table.
+        for t in grid.preamble where !KText.trim(t).isEmpty { readPreambleText(KText.trim(t), cell: nil) }
         for r in stride(from: 1, to: headerTop, by: 1) {
             for c in grid.row(r) {
                 guard let t = text(c) else { continue }
                 take(c)
-                let sq = KText.squeeze(KText.halfWidth(t))
-                if sq.has("参评单位") {
-                    if let i = t.firstIndex(where: { $0 == "：" || $0 == ":" }) {
-                        let u = KText.trim(String(t[t.index(after: i)...]))
-                        if !u.isEmpty { form.unit = u }
-                    }
-                } else if let d = Mapping.date(in: t), form.date == nil, sq.count <= 16 {
-                    form.date = d
-                } else if sq.has("考评表") {
-                    var title = t
-                    for p in ["附件：", "附件:", "附件"] where title.hasPrefix(p) {
-                        title = KText.trim(String(title.dropFirst(p.count)))
-                    }
-                    if form.title == nil || (form.title!.hasPrefix("附件")) { form.title = title }
-                } else {
-                    form.trailer.append((c.ref, t))
-                }
+                readPreambleText(t, cell: c.ref)
             }
         }
         if let title = form.title {
@@ -43,6 +29,32 @@ extension Mapping {
         }
         if form.year == nil, let d = form.date, let y = Int(d.prefix(4)), (2000...2100).contains(y) {
             form.year = y  // a title without its year: the date's year
+        }
+    }
+
+    /// One text above the header: the 参评单位 line, a date, the title, or a note kept for the writer.
+    mutating func readPreambleText(_ t: String, cell: String?) {
+        let sq = KText.squeeze(KText.halfWidth(t))
+        if sq.has("参评单位") {
+            if let i = t.firstIndex(where: { $0 == "：" || $0 == ":" }) {
+                var u = KText.trim(String(t[t.index(after: i)...]))
+                // A paragraph may carry the date after the unit (`泉州市应急管理局　　2021年7月28日`).
+                if let d = u.range(of: #"\d{4}\s*(年|[.\-/]\d)"#, options: .regularExpression) {
+                    if form.date == nil { form.date = Mapping.date(in: String(u[d.lowerBound...])) }
+                    u = KText.trim(String(u[..<d.lowerBound]))
+                }
+                if !u.isEmpty { form.unit = u }
+            }
+        } else if let d = Mapping.date(in: t), form.date == nil, sq.count <= 16 {
+            form.date = d
+        } else if sq.has("考评表") {
+            var title = t
+            for p in ["附件：", "附件:", "附件"] where title.hasPrefix(p) {
+                title = KText.trim(String(title.dropFirst(p.count)))
+            }
+            if form.title == nil || (form.title!.hasPrefix("附件")) { form.title = title }
+        } else if let cell {
+            form.trailer.append((cell, t))
         }
     }
 

@@ -178,7 +178,8 @@ extension Form {
         }
         return .object([
             ("schema", .string("kaoping.form/1")),
-            ("source", .object([("file", .string(file)), ("sheet", .string(sheet))])),
+            // A Word table has no sheet: its name is empty (no spreadsheet allows that), its sheet null.
+            ("source", .object([("file", .string(file)), ("sheet", .str(sheet.isEmpty ? nil : sheet))])),
             ("title", .str(title)), ("unit", .str(unit)), ("year", .int(year)), ("date", .str(date)),
             ("sections", .array(sections.map(section))),
             ("total", .object([("declaredPoints", .num(totalDeclared)), ("points", .number(totalPoints))])),
