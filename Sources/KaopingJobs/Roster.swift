@@ -53,34 +53,8 @@ public struct Roster: Sendable {
 
     /// Reads a roster; see the type's note for the formats.
     public static func read(_ path: String) throws -> Roster {
-        guard FileManager.default.fileExists(atPath: path) else { throw RosterError.unreadable(file: path, reason: "文件不存在") }
-        var table: [[String]] = []
-        if path.lowercased().hasSuffix(".xlsx") {
-            do {
-                let wb = try Workbook(path: path)
-                let grid = try wb.load(try wb.sheet(named: nil))
-                if grid.maxRow > 0 {
-                    for r in 1...grid.maxRow { table.append((1...max(grid.maxCol, 1)).map { grid.value(r, $0)?.text ?? "" }) }
-                }
-            } catch let e as RosterError { throw e } catch {
-                throw RosterError.unreadable(file: path, reason: "\(error)")
-            }
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw RosterError.unreadable(file: path, reason: "无法读取") }
-            guard let text = decodeText([UInt8](data)) else {
-                throw RosterError.unreadable(file: path, reason: "既不是 UTF-8 也不是 GBK/GB18030 编码")
-            }
-            table = Ratings.csv(text)
-        }
-        return try parse(table, file: path)
-    }
-
-    /// UTF-8 (a BOM dropped), else GB18030 (a superset of GBK and GB2312) through iconv.
-    public static func decodeText(_ bytes: [UInt8]) -> String? {
-        var b = bytes[...]
-        if b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
-        if let s = String(validating: b, as: UTF8.self) { return s }
-        return iconvDecode(Array(bytes), from: "GB18030")
+        do { return try parse(try TableFile.read(path).text, file: path) }
+        catch let e as TableFile.Failure { throw RosterError.unreadable(file: path, reason: e.reason) }
     }
 
     static func parse(_ table: [[String]], file: String) throws -> Roster {
@@ -104,25 +78,4 @@ public struct Roster: Sendable {
         }
         return Roster(file: file, entries: entries)
     }
-}
-
-/// `bytes` converted from `encoding` to UTF-8 with Glibc's iconv; nil on an invalid sequence.
-func iconvDecode(_ bytes: [UInt8], from encoding: String) -> String? {
-    let cd = iconv_open("UTF-8", encoding)
-    if cd == iconv_t(bitPattern: -1) { return nil }
-    defer { iconv_close(cd) }
-    var input = bytes.map { CChar(bitPattern: $0) }
-    var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
-    // UTF-8 needs at most twice the bytes of GB18030 (2 → 3, 4 → 4, 1 → 1).
-    let left: Int? = input.withUnsafeMutableBufferPointer { inp in
-        output.withUnsafeMutableBufferPointer { outp in
-            var inPtr = inp.baseAddress, inLeft = inp.count
-            var outPtr = outp.baseAddress, outLeft = outp.count
-            let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-            return r == -1 || inLeft != 0 ? nil : outLeft
-        }
-    }
-    guard let left else { return nil }
-    output.removeLast(left)
-    return String(decoding: output.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

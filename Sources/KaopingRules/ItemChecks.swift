@@ -6,18 +6,31 @@ extension Checker {
         let rules = template.rules
         var codes: [String: Int] = [:]
         var texts: [String: Int] = [:]
+        /// Indicator code → the row of the first indicator that has it: two 一级指标 coded 1-10.
+        var indicatorCodes: [String: Int] = [:]
         let adminTexts = Set((template.section(.administrative)?.fixedItems ?? []).map { Checker.norm($0.text) })
         for s in form.sections {
             for g in s.groups {
                 for ind in g.indicators {
                     if let d = ind.declaredPoints, !Checker.same(d, ind.points) {
-                        out.add(.indicatorPoints, ind.textCell, "一级指标\(ind.code.map { " \($0)" } ?? "")标注 \(Checker.fmt(d)) 分，但其二级指标权重合计为 \(Checker.fmt(ind.points)) 分",
+                        out.add(.indicatorPoints, ind.textCell, "一级指标\(ind.code.map { " \($0) " } ?? "")标注 \(Checker.fmt(d)) 分，但其二级指标权重合计为 \(Checker.fmt(ind.points)) 分",
                                 code: ind.code)
                     }
+                    if let ic = ind.code, s.kind == .functional, !ind.text.isEmpty {
+                        if let prev = indicatorCodes[ic] {
+                            out.add(.codeDuplicate, ind.textCell ?? out.ref(.code, ind.row),
+                                    "一级指标序号 \(ic) 重复（第 \(prev) 行的一级指标已使用）：「\(String(ind.text.prefix(30)))」", code: ic)
+                        } else { indicatorCodes[ic] = ind.row }
+                    }
                     let indicatorTopic = rules.functionalForbiddenKeywords.contains { ind.text.has($0) }
+                    // Who a message is about: the item's 序号 and its 一级指标, so `7 缺少责任人`
+                    // reads 序号 7（一级指标「…」）缺少责任人.
+                    let flat = ind.text.split(whereSeparator: \.isNewline).joined()
+                    let indicatorName = flat.count > 16 ? String(flat.prefix(16)) + "…" : flat
                     for (n, it) in ind.items.enumerated() {
                         let code = it.code ?? ind.code
-                        let where_ = it.code ?? "第 \(it.row) 行"
+                        let which = indicatorName.isEmpty ? "" : "（\(s.kind == .functional ? "一级指标" : "指标")「\(indicatorName)」）"
+                        let where_ = it.code.map { "序号 \($0)\(which)" } ?? "第 \(it.row) 行\(which)"
                         if it.weight == nil {
                             out.add(.itemWeightMissing, out.ref(.weight, it.row), "\(where_) 缺少权重", code: code)
                         }

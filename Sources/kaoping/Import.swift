@@ -18,8 +18,8 @@ struct ImportCommand: ParsableCommand {
         每个文件读取、核对后连同原文件字节、sha256、文件名、接收时间、单位、年度、轮次、表格 JSON 和问题一并登记。
         同一文件再次导入不算新的一轮；同一单位同一年度的另一份文件是下一轮。无法读取的文件也登记，并记下原因。
         有上一年度的登记时，照抄去年的目标记为提示（item.same-as-last-year），完成时限写成往年记为警告（item.deadline-last-year）。
-        例：kaoping import 收件/ --year 2024
-            kaoping import 考评表.xlsx --db 2024.db
+        示例：kaoping import 收件/ --year 2024
+              kaoping import 考评表.xlsx --db 2024.db
         退出码：0 全部登记且无错误；1 已登记，但有的有错误或无法读取；2 登记簿无法使用。
         """)
     @Argument(help: "考评表文件或文件夹（递归查找 .xlsx，跳过 ~$ 和隐藏文件）。") var inputs: [String]

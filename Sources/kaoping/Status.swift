@@ -12,8 +12,8 @@ struct StatusCommand: ParsableCommand {
         修复/新增（与上一轮相比已改正和新出现的问题数，按 规则 + 序号 对应）。
         --roster 给出应报送的单位名单（CSV，UTF-8 或 GBK；或 .xlsx），须有「单位」列，可有「简称/别名」列
         （多个别名以 、 , ； 分隔）；名单上没有报送的单位显示为 未提交。单位名去掉空白和开头的「泉州市」或「市」后比对。
-        例：kaoping status --year 2024 --roster 名单.csv
-            kaoping status --json > status.json
+        示例：kaoping status --year 2024 --roster 名单.csv
+              kaoping status --json > status.json
         --json：输出 kaoping.status/1。退出码：0；2 登记簿或名单无法使用。
         """)
     @Option(help: "登记簿文件（默认 $KAOPING_DB 或当前文件夹的 kaoping.db）。") var db: String?
