@@ -50,10 +50,12 @@ extension Mapping {
         } else {
             // 行政能力, 精神文明, 平安: one row is one indicator; its text spans 文件依据…二级.
             let own = contentAnchors.filter { $0.row == r }
-            let inds = form.sections[si].groups[gi].indicators
-            if own.isEmpty, !contentAnchors.isEmpty, inds.last != nil {
+            // A count, not a copy of the array: a copy held here would make the append below
+            // copy every indicator (quadratic on a long sheet).
+            let count = form.sections[si].groups[gi].indicators.count
+            if own.isEmpty, !contentAnchors.isEmpty, count > 0 {
                 // Text merged down from the row above: one more item of the same indicator.
-                form.sections[si].groups[gi].indicators[inds.count - 1].items.append(item)
+                form.sections[si].groups[gi].indicators[count - 1].items.append(item)
                 return
             }
             var ind = Indicator(code: Mapping.indicatorCode(code), text: own.first.flatMap { text($0) } ?? "",
@@ -129,8 +131,9 @@ extension Mapping {
         let l1 = cell(.level1, r)
         let l2 = cell(.level2, r)
         let basisCell = cell(.basis, r)
-        let inds = form.sections[si].groups[gi].indicators
-        let current = inds.last
+        // The last indicator only, not the array: holding the array would make every append
+        // below copy all indicators (a 200,000-row sheet took minutes).
+        let current = form.sections[si].groups[gi].indicators.last
         let l1Text = text(l1)
         var startNew: Bool
         if let l1, l1.row == r, let t = l1Text {
@@ -162,7 +165,7 @@ extension Mapping {
             ind.items.append(item)
             form.sections[si].groups[gi].indicators.append(ind)
         } else {
-            let ii = inds.count - 1
+            let ii = form.sections[si].groups[gi].indicators.count - 1
             if let b = basisText, let bc = basisCell, bc.row == r {
                 let cur = form.sections[si].groups[gi].indicators[ii].basis
                 if cur == nil {
