@@ -40,7 +40,9 @@ public struct NoticeJob {
         do {
             let years: [Int?] = try year.map { [$0] } ?? (register.years().map { $0 } + [nil])
             var found: Submission?
-            for y in years where found == nil { found = try register.latest(unit: unit, year: y) }
+            // 市城管局 is how units write 泉州市城管局 short: the register keys drop only 泉州市.
+            let names = [unit] + (unit.hasPrefix("市") ? ["泉州" + unit] : [])
+            for y in years { for n in names where found == nil { found = try register.latest(unit: n, year: y) } }
             guard let s = found else {
                 throw JobError("\(register.path): 登记簿中没有单位「\(unit)」\(year.map { "\($0)年度" } ?? "")的报送 (unit not in the register)")
             }
