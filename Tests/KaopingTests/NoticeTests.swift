@@ -44,7 +44,7 @@ enum Tool {
         guard probe.status == 0 else { throw XCTSkip("python3-openpyxl is not importable") }
         let r = try run("/usr/bin/env", ["python3", "-c", script] + args, cwd: cwd)
         guard r.status == 0 else { throw XlsxFailure(description: "python3 failed: \(r.err)") }
-        return try JSONSerialization.jsonObject(with: Data(r.out.utf8))
+        return try JSONSerialization.jsonObject(with: Data(r.out.utf8), options: .fragmentsAllowed)
     }
 
     static var soffice: String? { ["/usr/bin/soffice", "/usr/local/bin/soffice"].first { FileManager.default.isExecutableFile(atPath: $0) } }
