@@ -58,8 +58,18 @@ public struct NoticeJob {
             let ext = URL(fileURLWithPath: s.fileName).pathExtension
             let tmp = dir + "/submission" + (ext.isEmpty ? "" : "." + ext)
             try Data(bytes).write(to: URL(fileURLWithPath: tmp))
-            let job = NoticeJob(inputs: [tmp], output: output, template: template ?? s.template, pipeline: pipeline)
-            return try job.notice(tmp, to: output, inputs: [register.path], name: s.fileName, unit: s.unit,
+            // -o a folder: the notice is named after the unit there.
+            var out = output
+            var isDir: ObjCBool = false
+            if (FileManager.default.fileExists(atPath: output, isDirectory: &isDir) && isDir.boolValue) || output.hasSuffix("/") {
+                try SafeFile.checkOutputFolder(output)
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                var stem = s.unit.replacingOccurrences(of: "/", with: "-")
+                if stem.hasPrefix(".") || stem.isEmpty { stem = "_" + stem }
+                out = (output.hasSuffix("/") ? output : output + "/") + stem + "-通知.xlsx"
+            }
+            let job = NoticeJob(inputs: [tmp], output: out, template: template ?? s.template, pipeline: pipeline)
+            return try job.notice(tmp, to: out, inputs: [register.path], name: s.fileName, unit: s.unit,
                                   stored: try register.findings(submission: s.id), shown: "\(s.unit) 第 \(s.round) 轮（\(s.fileName)）")
         } catch {
             return FixJob.Report(file: unit, output: nil, lines: ["kaoping: " + describe(error)], code: 2)

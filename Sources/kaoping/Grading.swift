@@ -17,8 +17,8 @@ struct GradingCommand: ParsableCommand {
         """)
     @Argument(help: ArgumentHelp("考评表文件或文件夹。", valueName: "文件或文件夹")) var files: [String] = []
     @Option(name: .shortAndLong, help: ArgumentHelp("输出的 .xlsx（一个输入）或文件夹。", valueName: "输出")) var output: String
-    @Option(help: "登记簿文件：写出其中每个单位最新一轮的评分表。") var db: String?
-    @Option(help: "与 --db 一起：年度（默认：登记簿中最近的年度）。") var year: Int?
+    @Option(help: ArgumentHelp("登记簿文件：写出其中每个单位最新一轮的评分表。", valueName: "登记簿")) var db: String?
+    @Option(help: ArgumentHelp("与 --db 一起：年度（默认：登记簿中最近的年度）。", valueName: "年度")) var year: Int?
     @OptionGroup var templates: TemplateOptions
 
     func validate() throws {

@@ -12,15 +12,15 @@ struct NoticeCommand: ParsableCommand {
         修正表已自动更正的问题照样列出，注明无需修改；找不到对应位置的问题写「原表 D28」。
         示例：kaoping notice 城管局.xlsx -o 通知/城管局-通知.xlsx
               kaoping notice 收件箱/ -o 通知/
-              kaoping notice --db 2024.db --unit 市城管局 -o 城管局-通知.xlsx
+              kaoping notice --db 2024.db --unit 泉州市城市管理局 -o 城管局-通知.xlsx
         --unit：登记簿中该单位最新一轮（原样保存的文件）；有多个输入时 -o 必须是文件夹或以 / 结尾。
         退出码：0 无须修改（可打印盖章）；1 已写出，仍有错误需单位修改；2 未写出。
         """)
     @Argument(help: ArgumentHelp("考评表文件或文件夹。", valueName: "文件或文件夹")) var files: [String] = []
     @Option(name: .shortAndLong, help: ArgumentHelp("输出的 .xlsx（一个输入）或文件夹（多个输入）。", valueName: "输出")) var output: String
-    @Option(help: "登记簿文件（与 --unit 一起用；默认 $KAOPING_DB 或当前文件夹的 kaoping.db）。") var db: String?
-    @Option(help: "单位名称（全称或简称）：写出登记簿中该单位最新一轮的通知。") var unit: String?
-    @Option(help: "与 --unit 一起：年度（默认：该单位最近的年度）。") var year: Int?
+    @Option(help: ArgumentHelp("登记簿文件（与 --unit 一起用；默认 $KAOPING_DB 或当前文件夹的 kaoping.db）。", valueName: "登记簿")) var db: String?
+    @Option(help: ArgumentHelp("单位名称（全称或简称）：写出登记簿中该单位最新一轮的通知。", valueName: "单位")) var unit: String?
+    @Option(help: ArgumentHelp("与 --unit 一起：年度（默认：该单位最近的年度）。", valueName: "年度")) var year: Int?
     @OptionGroup var templates: TemplateOptions
 
     func validate() throws {
