@@ -88,7 +88,7 @@ public struct NoticeJob {
         if let name { form.file = name }
         if form.unit.map(KText.trim)?.isEmpty ?? true, let unit { form.unit = unit }
         let before = Set(form.findings.map(NoticeJob.key))
-        let left = try remainingKeys(form, template: tpl, near: out)
+        let left = try remainingKeys(form, template: tpl)
         if let stored { form.findings = stored }
         let isOpen = { (f: Finding) in !before.contains(NoticeJob.key(f)) || left.contains(NoticeJob.key(f)) }
         let entries = try NoticeWriter(template: tpl).write(form, to: out, inputs: inputs + [file], isOpen: isOpen)
@@ -105,9 +105,9 @@ public struct NoticeJob {
         return FixJob.Report(file: file, output: out, lines: lines, code: errors.isEmpty ? 0 : 1)
     }
 
-    /// The keys of what the corrected sheet still shows, from a copy written beside `near`'s folder
-    /// in the temporary directory and removed again.
-    func remainingKeys(_ form: Form, template tpl: Template, near out: String) throws -> Set<String> {
+    /// The keys of what the corrected sheet still shows, from a copy written to the temporary
+    /// directory and removed again.
+    func remainingKeys(_ form: Form, template tpl: Template) throws -> Set<String> {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("kaoping-notice-\(getpid())-\(UUID().uuidString).xlsx").path
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         try FormWriter(template: tpl).write(form, to: tmp)
