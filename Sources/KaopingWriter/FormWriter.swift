@@ -7,6 +7,10 @@ import KaopingRules
 /// the template's columns, merges and print set-up; every total a live formula with its cached value.
 public struct FormWriter {
     public let template: Template
+    /// 档次 / 得分 columns and the score block even on a form without grades (the grading sheet).
+    var gradeColumns = false
+    /// Each item's 得分 as a live formula of its 权重 and 档次 cells (A1), instead of a number.
+    var liveScore: ((_ weight: String, _ grade: String) -> String)? = nil
     public init(template: Template) { self.template = template }
 
     /// One planned cell or merged block.
@@ -18,6 +22,8 @@ public struct FormWriter {
         var style: Style
         /// A 项目 label merged down its rows: split at page breaks, each page showing `pageText`.
         var pageText: String? = nil
+        /// The cached result of `formula` when it is text (an ungraded 得分 shows empty).
+        var cachedText: String? = nil
     }
     enum Style { case title, unitLine, date, header, body, bodyCenter, label, number, plain, note }
 
@@ -45,7 +51,7 @@ public struct FormWriter {
             if col.key == "project2" && template.projectColumns < 2 { continue }
             c.keys.append(col.key); c.labels.append(col.label); c.groups.append(col.group); c.widths.append(col.width)
         }
-        if form.hasGrades {
+        if form.hasGrades || gradeColumns {
             c.keys += ["grade", "score"]; c.labels += ["档次", "得分"]; c.groups += [nil, nil]; c.widths += [6, 7]
         }
         return c
@@ -63,6 +69,10 @@ public struct FormWriter {
         var keeps: [KeepTogether] = []
         /// Rows that begin a printed page (0-based), once `paginate` has run.
         var breaks: [Int] = []
+        /// The unit's sheet row (1-based) → the written row (0-based): items, 合计 and the total.
+        var sourceRows: [Int: Int] = [:]
+        /// Written rows (0-based) that hold an item.
+        var itemRows: [Int] = []
     }
 
     func layout(_ form: Form) -> Plan {
@@ -152,7 +162,17 @@ public struct FormWriter {
                         add(r, k("persons"), r, k("persons"), it.persons.joined(separator: "\n"), .bodyCenter)
                         if let rc = cols.index("remark") { add(r, rc, r, rc, it.remark, .body) }
                         if let gc = cols.index("grade") { add(r, gc, r, gc, it.grade, .bodyCenter) }
-                        if let sc = cols.index("score") { add(r, sc, r, sc, nil, .number, number: it.score) }
+                        if let sc = cols.index("score") {
+                            if let live = liveScore, let gc = cols.index("grade") {
+                                p.blocks.append(Block(top: r, left: sc, bottom: r, right: sc, text: nil, number: it.score,
+                                                      formula: live(cellRef(r, wCol), cellRef(r, gc)), style: .number,
+                                                      cachedText: it.score == nil ? "" : nil))
+                            } else {
+                                add(r, sc, r, sc, nil, .number, number: it.score)
+                            }
+                        }
+                        p.sourceRows[it.row] = r
+                        p.itemRows.append(r)
                         r += 1
                     }
                     if ind.items.isEmpty { continue }
@@ -198,6 +218,7 @@ public struct FormWriter {
             }
             // 合计: a live SUM with its cached value.
             let sum = "=SUM(\(cellRef(sectionTop, wCol)):\(cellRef(r - 1, wCol)))"
+            if let sr = s.subtotalRow { p.sourceRows[sr] = r }
             add(r, 0, r, wCol - 1, "合计", .label)
             add(r, wCol, r, wCol, nil, .number, number: KText.round(s.points), formula: sum)
             fillBlank(&p, row: r, from: wCol + 1, to: sCol.map { $0 - 1 } ?? last)
@@ -212,6 +233,7 @@ public struct FormWriter {
         }
         // 绩效目标考评得分.
         let totalLabel = template.totalLabel
+        if let tc = form.totalCell.flatMap({ CellRef.parse(Substring($0)) }) { p.sourceRows[tc.row] = r }
         add(r, 0, r, wCol - 1, totalLabel, .label)
         add(r, wCol, r, wCol, nil, .number, number: KText.round(form.totalPoints), formula: "=SUM(\(totalRefs.joined(separator: ",")))")
         fillBlank(&p, row: r, from: wCol + 1, to: sCol.map { $0 - 1 } ?? last)
@@ -233,7 +255,7 @@ public struct FormWriter {
             for n in template.notes { add(r, 0, r, last, n, .note); r += 1 }
         }
         // Score block, recomputed live when the form carries 档次 / 得分.
-        if form.hasGrades, let gc = cols.index("grade"), let sc = cols.index("score") {
+        if form.hasGrades || gradeColumns, let gc = cols.index("grade"), let sc = cols.index("score") {
             r += 1
             let a = p.bodyFirst, b = p.bodyLast - 1
             let gradeRange = "$\(colName(gc))$\(a + 1):$\(colName(gc))$\(b + 1)"
@@ -357,9 +379,18 @@ public struct FormWriter {
 
     // MARK: render
 
-    func render(_ laidOut: Plan, form: Form, workbook wb: UnsafeMutablePointer<lxw_workbook>) throws {
+    /// The official sheet's name in the workbook: the unit's, cut to Excel's 31 characters.
+    static func sheetName(_ form: Form) -> String {
+        String((form.unit ?? "考评表").prefix(31)).replacingOccurrences(of: "/", with: "-")
+    }
+
+    /// Writes the sheet; `marks` fill cells (top-left of their block, 0-based) and comment them.
+    /// Returns the worksheet and the paginated plan, for what a derived workbook adds.
+    @discardableResult
+    func render(_ laidOut: Plan, form: Form, workbook wb: UnsafeMutablePointer<lxw_workbook>,
+                marks: [CellMark] = []) throws -> (sheet: UnsafeMutablePointer<lxw_worksheet>, plan: Plan) {
         let (plan, heights) = paginate(laidOut)
-        let ws = workbook_add_worksheet(wb, String((form.unit ?? "考评表").prefix(31)).replacingOccurrences(of: "/", with: "-"))!
+        let ws = workbook_add_worksheet(wb, FormWriter.sheetName(form))!
         let f = template.font
         func fmt(_ font: String, _ size: Double, bold: Bool = false, border: Bool = true, align: lxw_format_alignments = LXW_ALIGN_CENTER, wrap: Bool = true) -> UnsafeMutablePointer<lxw_format> {
             let x = workbook_add_format(wb)!
@@ -388,13 +419,32 @@ public struct FormWriter {
             worksheet_set_column(ws, lxw_col_t(i), lxw_col_t(i), w, nil)
         }
         for (r, h) in heights.enumerated() { worksheet_set_row(ws, lxw_row_t(r), h, nil) }
+        var marked: [Int: CellMark] = [:]
+        for m in marks { marked[m.row << 16 | m.col] = m }
+        var filled: [String: UnsafeMutablePointer<lxw_format>] = [:]
+        func fill(_ style: Style, _ rgb: UInt32) -> UnsafeMutablePointer<lxw_format> {
+            let key = "\(style)-\(rgb)"
+            if let f = filled[key] { return f }
+            let x: UnsafeMutablePointer<lxw_format>
+            switch style {
+            case .body, .note, .plain, .unitLine: x = fmt(f.body, f.bodySize, align: LXW_ALIGN_LEFT)
+            case .header, .label, .title: x = fmt(f.body, f.bodySize, bold: true)
+            default: x = fmt(f.body, f.bodySize)
+            }
+            format_set_bg_color(x, rgb)
+            filled[key] = x
+            return x
+        }
         for b in plan.blocks {
-            let st = styles[b.style]!
+            let mark = marked[b.top << 16 | b.left]
+            let st = mark.map { fill(b.style, $0.fill) } ?? styles[b.style]!
             if b.top != b.bottom || b.left != b.right {
                 worksheet_merge_range(ws, lxw_row_t(b.top), lxw_col_t(b.left), lxw_row_t(b.bottom), lxw_col_t(b.right), "", st)
             }
             let row = lxw_row_t(b.top), col = lxw_col_t(b.left)
-            if let fo = b.formula {
+            if let fo = b.formula, let cached = b.cachedText {
+                worksheet_write_formula_str(ws, row, col, fo, st, cached)
+            } else if let fo = b.formula {
                 worksheet_write_formula_num(ws, row, col, fo, st, b.number ?? 0)
             } else if let n = b.number {
                 worksheet_write_number(ws, row, col, n, st)
@@ -420,5 +470,11 @@ public struct FormWriter {
         worksheet_set_footer(ws, "&C第 &P 页 共 &N 页")
         worksheet_gridlines(ws, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
         worksheet_print_area(ws, 0, 0, lxw_row_t(max(plan.rowCount - 1, 0)), lxw_col_t(plan.cols.keys.count - 1))
+        for m in marks where !m.comment.isEmpty {
+            var opt = lxw_comment_options()
+            opt.width = 320; opt.height = 120
+            worksheet_write_comment_opt(ws, lxw_row_t(m.row), lxw_col_t(m.col), String(m.comment.prefix(32_000)), &opt)
+        }
+        return (ws, plan)
     }
 }
