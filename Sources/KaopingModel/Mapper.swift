@@ -76,9 +76,11 @@ public struct FormMapper {
         let sheetName = reader.sheetList[index].name
         return try streaming.loadGrid(index) { row, rowCells in
             cells += rowCells.count
-            if !header {
+            if !header, !rowCells.isEmpty {
                 if isHeaderRow(rowCells) { header = true }
                 else if row > headerSearchRows || cells > headerSearchCells { return .giveUp }
+            } else if !header, row > headerSearchRows {
+                return .giveUp
             }
             if cells > limit {
                 return .refuse(MapError.tooManyCells(file: reader.path, sheet: sheetName, limit: limit))
@@ -96,7 +98,7 @@ public struct FormMapper {
         return nil
     }
 
-    static func isHeaderRow(_ cells: [Cell]) -> Bool {
+    static func isHeaderRow<C: Collection<Cell>>(_ cells: C) -> Bool {
         var seen = Set<String>()
         for c in cells {
             // Header labels are short; a long text is never one (and is not folded).

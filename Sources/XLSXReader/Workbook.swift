@@ -115,7 +115,7 @@ public final class Workbook {
     /// Thrown out of the row callback to stop expat when the probe gives up.
     private struct GaveUp: Error {}
 
-    func load(_ sheet: SheetInfo, probe: ((Int, [Cell]) -> RowVerdict)?) throws -> Grid? {
+    func load(_ sheet: SheetInfo, probe: ((Int, ArraySlice<Cell>) -> RowVerdict)?) throws -> Grid? {
         // Several sheets may name one part (a hostile workbook names it thousands of times): a
         // part the probe gave up on is not read again.
         if probe != nil, gaveUpParts.contains(sheet.part) { return nil }
@@ -130,7 +130,7 @@ public final class Workbook {
                 let before = cells.count
                 for c in row.cells where !c.isEmpty { cells.append(c) }
                 if let probe {
-                    switch probe(row.index, Array(cells[before...])) {
+                    switch probe(row.index, cells[before...]) {
                     case .keepReading: break
                     case .giveUp: throw GaveUp()
                     case .refuse(let e): throw e
@@ -149,7 +149,7 @@ public final class Workbook {
 extension Workbook: ProbingGridReader {
     public var sheetList: [SheetEntry] { sheets.map { SheetEntry(name: $0.name, state: $0.state) } }
     public func loadGrid(_ index: Int) throws -> Grid { try load(sheets[index]) }
-    public func loadGrid(_ index: Int, probe: (Int, [Cell]) -> RowVerdict) throws -> Grid? {
+    public func loadGrid(_ index: Int, probe: (Int, ArraySlice<Cell>) -> RowVerdict) throws -> Grid? {
         try withoutActuallyEscaping(probe) { try load(sheets[index], probe: $0) }
     }
 }

@@ -73,13 +73,14 @@ final class NoticeTests: XCTestCase {
         let input = Repo.samples + "/000-chengguan-2024.xlsx"
         let out = dir + "/通知.xlsx"
         let run = try Tool.kaoping(["notice", input, "-o", out], cwd: dir)
-        XCTAssertEqual(run.status, 1, run.err) // 5 errors are the unit's to fix
-        XCTAssertTrue(run.err.contains("5 个错误需单位修改"), run.err)
+        XCTAssertEqual(run.status, 1, run.err) // errors are the unit's to fix
 
         let pipeline = Pipeline(store: try Repo.store())
         let (form, _) = try pipeline.read(input)
         let findings = form.findings
-        XCTAssertEqual(findings.filter { $0.severity == .error }.count, 5)
+        let errors = findings.filter { $0.severity == .error }.count
+        XCTAssertGreaterThan(errors, 0)
+        XCTAssertTrue(run.err.contains("\(errors) 个错误需单位修改"), run.err)
 
         let d = try XCTUnwrap(try Tool.openpyxl(NoticeTests.dump, [out], cwd: dir) as? [String: Any])
         let sheets = try XCTUnwrap(d["sheets"] as? [String])
@@ -207,7 +208,9 @@ final class NoticeTests: XCTestCase {
         XCTAssertEqual(n.status, 1, n.err)
         XCTAssertTrue(n.err.contains("泉州市城市管理局 第 1 轮（000-chengguan-2024.xlsx）"), n.err)
         let d = try XCTUnwrap(try Tool.openpyxl(NoticeTests.dump, [dir + "/cg.xlsx"], cwd: dir) as? [String: Any])
-        XCTAssertEqual((d["rows"] as? [[Any]])?.count, 15)
+        // One row per finding of that round, and the header.
+        let (cg, _) = try Pipeline(store: try Repo.store()).read(Repo.samples + "/000-chengguan-2024.xlsx")
+        XCTAssertEqual((d["rows"] as? [[Any]])?.count, cg.findings.count + 1)
         let g = try Tool.kaoping(["notice", "--db", db, "--unit", "泉州市国资委", "--year", "2024", "-o", dir + "/gz.xlsx"], cwd: dir)
         XCTAssertEqual(g.status, 0, g.err)
         let missing = try Tool.kaoping(["notice", "--db", db, "--unit", "市交通运输局", "-o", dir + "/jt.xlsx"], cwd: dir)
