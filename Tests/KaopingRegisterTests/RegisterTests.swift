@@ -59,8 +59,8 @@ final class RegisterTests: XCTestCase {
         XCTAssertNotNil((r0["receivedAt"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"#, options: .regularExpression))
         let text = StatusJob.text(year: year, units: units)
         XCTAssertTrue(text.contains("单位"), text)
-        let (cg, _) = try Pipeline(store: try TemplateStore(directory: RegFix.root + "/Templates")).read(RegFix.sample("000-chengguan-2024.xlsx"))
-        let e = cg.findings.filter { $0.severity == .error }.count, w = cg.findings.filter { $0.severity == .warning }.count
+        let (cgForm, _) = try Pipeline(store: try TemplateStore(directory: RegFix.root + "/Templates")).read(RegFix.sample("000-chengguan-2024.xlsx"))
+        let e = cgForm.findings.filter { $0.severity == .error }.count, w = cgForm.findings.filter { $0.severity == .warning }.count
         XCTAssertTrue(text.contains("泉州市城市管理局  2     \(e)/\(w)/"), text)
         XCTAssertTrue(text.contains("待修改"), text)
     }
