@@ -22,7 +22,14 @@ extension Mapping {
     mutating func readBody(_ r: Int) {
         let codeCell = cell(.code, r)
         let rawCode = isOwnAnchor(codeCell, r) ? text(codeCell) : nil
-        var code = rawCode.flatMap(KText.code)
+        let typed = rawCode.flatMap(KText.codeRetyped)
+        var code = typed?.code
+        // A space typed around the code (trimmed from rawCode) is a retyping too.
+        var padded = false
+        if case .string(let s)? = codeCell?.value, KText.trim(s) != s { padded = true }
+        if let typed, typed.retyped || padded, let rc = rawCode {
+            form.findings.append(Finding(.codeRetyped, codeCell?.ref, "序号「\(rc)」的写法不规范（全角数字、其他横线或空格），已按「\(typed.code)」读取", code: typed.code))
+        }
         if let rc = rawCode, code == nil {
             // Not a code: keep it visible rather than drop it.
             form.findings.append(Finding(.codeInvalid, codeCell?.ref, "序号「\(rc)」不是“1-2-3”形式的编号"))

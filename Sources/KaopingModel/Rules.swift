@@ -29,6 +29,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case codePattern = "code.pattern"
     case codeMissing = "code.missing"
     case codeInvalid = "code.invalid"
+    case codeRetyped = "code.retyped"
     // Texts and names
     case indicatorMissingText = "indicator.missing-text"
     case itemTextMissing = "item.text-missing"
@@ -105,6 +106,7 @@ public enum Rule: String, CaseIterable, Sendable {
         .codePattern: (.warning, "序号格式不符", "序号不符合“部分-一级-二级”（如 1-2-3）的格式，或与所属一级指标不一致", "按格式改正序号"),
         .codeMissing: (.warning, "缺少序号", "二级指标行没有序号", "补上序号"),
         .codeInvalid: (.warning, "序号不是编号", "序号栏的内容不是“1-2-3”形式的编号", "改为正确的编号"),
+        .codeRetyped: (.info, "序号写法不规范", "序号用了全角数字、长横线、减号等其他横线或多余空格（如 １－２－３、1—2—3），已按 1-2-3 读取", "改用半角数字和连字符“-”"),
         .indicatorMissingText: (.error, "缺少一级指标内容", "一级指标单元格为空", "填写一级指标内容及其分值"),
         .itemTextMissing: (.error, "缺少二级指标内容", "二级指标行没有指标内容", "填写二级指标内容"),
         .itemSameAsIndicator: (.warning, "二级指标与一级指标相同", "二级指标的内容与其一级指标完全相同", "把二级指标写成具体、可考核的任务"),
