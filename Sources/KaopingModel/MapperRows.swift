@@ -18,6 +18,7 @@ extension Mapping {
         if labelText.contains(where: { $0.has("考评得分") || $0 == "总计" }) {
             form.totalDeclared = weightValue(r)
             form.totalCell = weightCell(r)?.ref
+            form.totalFormula = weightCell(r)?.formula
             form.totalLabel = labelText.first { $0.has("考评得分") || $0 == "总计" }
             takeSummaryRow(r, own)
             form.layout.lastBodyRow = r

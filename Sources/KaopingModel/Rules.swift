@@ -8,12 +8,15 @@ public enum Rule: String, CaseIterable, Sendable {
     case sectionLabelPoints = "section.label-points"
     case sectionSubtotal = "section.subtotal"
     case sectionSubtotalBroken = "section.subtotal-broken"
+    case sectionSubtotalRange = "section.subtotal-range"
     case sectionTemplatePoints = "section.template-points"
     case sectionMissing = "section.missing"
     case sectionLabelRepeated = "section.label-repeated"
     case totalPoints = "total.points"
     case totalDeclared = "total.declared"
     case totalMissing = "total.missing"
+    case totalFormulaRange = "total.formula-range"
+    case totalFormulaBroken = "total.formula-broken"
     // Cells
     case cellErrorValue = "cell.error-value"
     case cellUnmapped = "cell.unmapped"
@@ -87,12 +90,15 @@ public enum Rule: String, CaseIterable, Sendable {
         .sectionLabelPoints: (.error, "部分标注分值与权重合计不符", "部分标签（如 职能工作目标（68分））的分值不等于其各项权重之和", "改正标签分值或各项权重"),
         .sectionSubtotal: (.error, "合计与权重合计不符", "部分的“合计”行数值不等于其各项权重之和", "把合计改为 SUM 公式或改正数值"),
         .sectionSubtotalBroken: (.error, "合计没有有效数值", "部分的“合计”单元格为空或显示错误值", "在合计单元格填入正确的 SUM 公式"),
+        .sectionSubtotalRange: (.error, "合计公式漏算行", "部分“合计”的 SUM 公式没有包括该部分的全部指标行（多为后来插入的行），合计偏少", "把合计公式的范围扩到该部分的全部行"),
         .sectionTemplatePoints: (.error, "部分分值与年度规定不符", "部分的分值与当年模板规定（如 68/20/6/6）不同", "按当年规定调整各项权重"),
         .sectionMissing: (.error, "缺少规定部分", "当年模板要求的部分（如 行政能力目标）在表中找不到", "按当年模板补上该部分"),
         .sectionLabelRepeated: (.warning, "部分标签重复且分值不同", "同一部分的标签在表中重复出现，且标注的分值不一致", "删除多余的标签或统一分值"),
         .totalPoints: (.error, "总分不是 100 分", "全部权重之和不等于当年规定的总分", "调整权重使总分为 100 分"),
         .totalDeclared: (.error, "考评得分与合计不符", "“绩效目标考评得分”一栏的数值与各部分合计不符", "把该栏改为各部分合计的 SUM 公式"),
         .totalMissing: (.error, "缺少考评得分合计", "找不到“绩效目标考评得分”行，或该行没有有效数值", "补上“绩效目标考评得分”行及其 SUM 公式"),
+        .totalFormulaRange: (.error, "考评得分公式漏算行", "“绩效目标考评得分”的公式没有包括全部合计行（或指标行）", "把该栏公式改为各部分合计之和"),
+        .totalFormulaBroken: (.error, "考评得分公式引用失效", "“绩效目标考评得分”的公式含 #REF!（引用的行或列已被删除）", "重新填写该栏公式，使其为各部分合计之和"),
         .cellErrorValue: (.error, "单元格显示错误值", "单元格显示 #REF! 等错误值，或其公式引用已失效", "重新填写公式或数值"),
         .cellUnmapped: (.warning, "内容未归入考评表", "表中有非空单元格不属于考评表的任何部分（不会被静默丢弃）", "确认该内容是否应删除或移入表内"),
         .numberAsText: (.info, "数字以文本保存", "权重等数字以文本形式保存（如 2、1.5分、全角２），已按数值读取", "可改为数值格式，便于求和"),
