@@ -67,6 +67,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case ratingsMissing = "ratings.missing"
     case ratingsUnmatched = "ratings.unmatched"
     case fileUnreadable = "file.unreadable"
+    case templateYearFallback = "template.year-fallback"
     // The year's register
     case itemSameAsLastYear = "item.same-as-last-year"
     case itemDeadlineLastYear = "item.deadline-last-year"
@@ -142,6 +143,7 @@ public enum Rule: String, CaseIterable, Sendable {
         .ratingsInvalid: (.error, "评分不是数值", "评分表中某项评分不是数值，按空值处理", "改正评分表"),
         .ratingsMissing: (.warning, "评分表缺少该单位", "评分表中没有该单位，未计算综合得分", "在评分表中补上该单位"),
         .ratingsUnmatched: (.info, "评分表单位无对应考评表", "评分表中的单位没有对应的考评表", "核对单位名称"),
+        .templateYearFallback: (.info, "按相近年度模板检查", "表中年度没有自己的模板，已按同类版式（两部分或四部分）最近的较早年度模板检查（说明写出所用模板）", "确认该年度的规定与所用模板一致；必要时为该年度添加模板"),
         .fileUnreadable: (.error, "文件无法读取", "文件无法读取，原因见说明", "按说明另存或修复后重新提交"),
         .itemSameAsLastYear: (.info, "与上一年度相同", "该指标与本单位上一年度登记的考评表完全相同（内容和权重未改）", "确认是否沿用上年指标，必要时按本年度任务更新"),
         .itemDeadlineLastYear: (.warning, "完成时限仍写上一年度", "完成时限写的是上一年度的日期（如 2024 年的表写“2023年12月”）", "改为本年度的完成时限"),
