@@ -97,6 +97,8 @@ struct Mapping {
     var headerTop = 0, headerBottom = 0
     var seenAnchors = Set<Int>()
     var inTrailer = false
+    /// Merges already said to drift (`merge.drift` once per merge).
+    var driftNoted = Set<Int>()
 
     init(grid: Grid, file: String) {
         self.grid = grid

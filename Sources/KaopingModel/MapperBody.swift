@@ -133,23 +133,54 @@ extension Mapping {
 
     mutating func readFunctional(_ r: Int, si: Int, gi: Int, item: Item) {
         var item = item
-        let l1 = cell(.level1, r)
+        var l1 = cell(.level1, r)
         let l2 = cell(.level2, r)
-        let basisCell = cell(.basis, r)
+        var basisCell = cell(.basis, r)
         let inds = form.sections[si].groups[gi].indicators
         let current = inds.last
-        let l1Text = text(l1)
+        let icode = Mapping.indicatorCode(item.code)
+        // The 序号 decides which indicator a row belongs to, whatever a merge says.
+        let codeLeaves = icode != nil && current?.code != nil && icode != current!.code
+        var l1Text = text(l1)
         var startNew: Bool
+        var fillsDrifted = false
         if let l1, l1.row == r, let t = l1Text {
-            // A new 一级 cell, unless the sheet repeats the same text row by row (merge lost).
-            startNew = !(current != nil && KText.squeeze(current!.text) == KText.squeeze(t)
-                         && (item.code == nil || current!.code == nil || Mapping.indicatorCode(item.code) == current!.code))
-        } else if let l1, l1.row < r {
-            startNew = current == nil || current!.textCell != l1.ref
+            // A new 一级 cell, unless the sheet repeats the same text row by row (merge lost),
+            // or it is the text of an indicator whose first row a drifting merge covered.
+            if let cur = current, cur.text.isEmpty, cur.code != nil, icode == cur.code, cur.row < r {
+                startNew = false; fillsDrifted = true
+            } else {
+                startNew = !(current != nil && KText.squeeze(current!.text) == KText.squeeze(t)
+                             && (item.code == nil || current!.code == nil || icode == current!.code))
+            }
+        } else if let a = l1, a.row < r {
+            startNew = current == nil || current!.textCell != a.ref
+            if !startNew && codeLeaves {
+                // The merge runs into the next indicator: its own text is what its rows show
+                // (a value left under the merge, or a cell below).
+                noteDrift(a, "一级指标", "延伸到了第 \(r) 行（序号 \(item.code!) 属于下一个一级指标 \(icode!)）")
+                startNew = true
+                let covered = grid.cell(r, a.col)
+                l1 = covered; l1Text = text(covered)
+            }
         } else {
             // Blank 一级: the continuation of the indicator above when the code agrees.
-            startNew = current == nil || !(item.code == nil || current!.code == nil
-                                           || Mapping.indicatorCode(item.code) == current!.code)
+            startNew = current == nil || codeLeaves
+            if !startNew, let cur = current { noteEndsEarly(.level1, "一级指标", cur, r, item.code) }
+        }
+        if let b = basisCell, b.row < r, startNew, codeLeaves {
+            noteDrift(b, "文件依据", "延伸到了第 \(r) 行（序号 \(item.code!) 属于下一个一级指标 \(icode!)）")
+            basisCell = grid.cell(r, b.col)
+        } else if !startNew, basisCell.map({ $0.row == r && text($0) == nil }) ?? true, let cur = current {
+            noteEndsEarly(.basis, "文件依据", cur, r, item.code)
+        }
+        if fillsDrifted, let l1, let t = l1Text {
+            let ii = inds.count - 1
+            form.sections[si].groups[gi].indicators[ii].text = t
+            form.sections[si].groups[gi].indicators[ii].textCell = l1.ref
+            form.sections[si].groups[gi].indicators[ii].declaredPoints = KText.trailingPoints(t)
+            let missing = ref(.level1, inds[ii].row)
+            form.findings.removeAll { $0.rule == Rule.indicatorMissingText.rawValue && $0.cell == missing }
         }
         // 二级 text, unless 一级 and 二级 are one merged cell (a one-row indicator).
         if let l2, text(l2) != nil, !(l1 != nil && l2.row == l1!.row && l2.col == l1!.col) {
@@ -184,6 +215,22 @@ extension Mapping {
             }
             form.sections[si].groups[gi].indicators[ii].items.append(item)
         }
+    }
+
+    /// `merge.drift` at a merge that covers a row of another indicator; once per merge.
+    mutating func noteDrift(_ anchor: Cell, _ what: String, _ how: String) {
+        let k = Mapping.key(anchor)
+        guard !driftNoted.contains(k), let m = grid.merge(at: anchor.row, anchor.col) else { return }
+        driftNoted.insert(k)
+        form.findings.append(Finding(.mergeDrift, anchor.ref, "\(what)合并单元格 \(m) \(how)，已按序号归属"))
+    }
+
+    /// `merge.drift` when the indicator's vertical merge in a column ends above row r, a row the
+    /// 序号 gives to that indicator.
+    mutating func noteEndsEarly(_ role: ColumnRole, _ what: String, _ ind: Indicator, _ r: Int, _ code: String?) {
+        guard let code, ind.code != nil, let c = col[role], let m = grid.merge(at: ind.row, c),
+              m.rowCount >= 2, m.bottom < r, m.top == ind.row, let anchor = grid.cell(m.top, m.left) else { return }
+        noteDrift(anchor, what, "止于第 \(m.bottom) 行，未覆盖第 \(r) 行（序号 \(code) 仍属一级指标 \(ind.code!)）")
     }
 
     func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }

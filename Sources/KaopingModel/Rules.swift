@@ -24,6 +24,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case sheetHiddenRow = "sheet.hidden-row"
     case sheetHiddenColumn = "sheet.hidden-column"
     case labelUnrecognized = "label.unrecognized"
+    case mergeDrift = "merge.drift"
     // Weights and codes
     case itemWeightMissing = "item.weight-missing"
     case weightUnparsable = "weight.unparsable"
@@ -106,6 +107,7 @@ public enum Rule: String, CaseIterable, Sendable {
         .sheetHiddenRow: (.info, "隐藏行", "表中有隐藏的行，已照常读取", "确认隐藏行的内容是否应保留"),
         .sheetHiddenColumn: (.info, "隐藏列", "表中有隐藏的列，已照常读取", "确认隐藏列的内容是否应保留"),
         .labelUnrecognized: (.warning, "项目栏标签无法识别", "职能工作目标中的项目栏文字不是 重点/常规/动态工作目标（多为分页截断的标签），已忽略", "把项目栏标签改为完整的分组名称"),
+        .mergeDrift: (.warning, "合并单元格错位", "一级指标或文件依据的合并单元格与指标行不符（插入或删除行后，合并少了最后一行，或延伸进下一个指标），已按序号归属", "重新合并该指标的单元格，使其正好覆盖本指标的各行"),
         .itemWeightMissing: (.error, "缺少权重", "二级指标（或行政能力目标）行没有权重", "填写该行的权重"),
         .weightUnparsable: (.error, "权重不是数值", "权重单元格的内容无法识别为数值", "把权重改为数值"),
         .weightError: (.error, "权重显示错误值", "权重单元格显示 #REF! 等错误值", "重新填写权重"),
