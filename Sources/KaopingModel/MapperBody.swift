@@ -150,7 +150,8 @@ extension Mapping {
             if let cur = current, cur.text.isEmpty, cur.code != nil, icode == cur.code, cur.row < r {
                 startNew = false; fillsDrifted = true
             } else {
-                startNew = !(current != nil && KText.squeeze(current!.text) == KText.squeeze(t)
+                // Compared folded: a page's retyped copy may differ in spaces and bracket widths.
+                startNew = !(current != nil && Mapping.sameText(current!.text, t)
                              && (item.code == nil || current!.code == nil || icode == current!.code))
             }
         } else if let a = l1, a.row < r {
@@ -231,6 +232,10 @@ extension Mapping {
         guard let code, ind.code != nil, let c = col[role], let m = grid.merge(at: ind.row, c),
               m.rowCount >= 2, m.bottom < r, m.top == ind.row, let anchor = grid.cell(m.top, m.left) else { return }
         noteDrift(anchor, what, "止于第 \(m.bottom) 行，未覆盖第 \(r) 行（序号 \(code) 仍属一级指标 \(ind.code!)）")
+    }
+
+    static func sameText(_ a: String, _ b: String) -> Bool {
+        KText.squeeze(a) == KText.squeeze(b) || KText.squeeze(KText.halfWidth(a)) == KText.squeeze(KText.halfWidth(b))
     }
 
     func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }
