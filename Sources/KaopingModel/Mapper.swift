@@ -99,6 +99,8 @@ struct Mapping {
     var inTrailer = false
     /// Merges already said to drift (`merge.drift` once per merge).
     var driftNoted = Set<Int>()
+    /// Columns with a vertical merge in the body, found on first use.
+    var verticallyMerged: Set<Int>? = nil
 
     init(grid: Grid, file: String) {
         self.grid = grid

@@ -112,16 +112,31 @@ extension Mapping {
             }
         }
         // Names: a cell merged over several rows belongs to each; a blank cell under a filled one
-        // of the same indicator continues it (the merge was lost).
+        // of the same indicator continues it only where the sheet shows its merges were lost.
         let prev = form.sections[si].groups[gi].indicators.last?.items.last
         for (role, kp) in [(ColumnRole.leaders, \Item.leaders), (ColumnRole.departments, \Item.departments), (ColumnRole.persons, \Item.persons)] {
             let c = cell(role, r)
             take(c)
             item[keyPath: kp] = KText.names(text(c))
-            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), !prev[keyPath: kp].isEmpty {
+            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), mergesLost(role, r), !prev[keyPath: kp].isEmpty {
                 item[keyPath: kp] = prev[keyPath: kp]
             }
         }
+    }
+
+    /// True when a blank names cell at row r is a lost merge: the column has no vertical merge
+    /// in the body at all, and the 一级 cell of the row is blank and unmerged too (a script
+    /// wrote the sheet). Where the sheet has real merges, a blank cell is missing.
+    mutating func mergesLost(_ role: ColumnRole, _ r: Int) -> Bool {
+        guard let c = col[role], let l1 = col[.level1] else { return false }
+        if verticallyMerged == nil {
+            var cols = Set<Int>()
+            for m in grid.merges where m.rowCount >= 2 && m.top > headerBottom { for k in m.left...m.right { cols.insert(k) } }
+            verticallyMerged = cols
+        }
+        if verticallyMerged!.contains(c) { return false }
+        guard grid.merge(at: r, l1) == nil, text(grid.cell(r, l1)) == nil else { return false }
+        return true
     }
 
     /// True when row r continues the current indicator (its 一级 cell is blank or merged from above).
