@@ -6,7 +6,7 @@ extension Mapping {
     // MARK: rows
 
     mutating func readRow(_ r: Int) {
-        let own = grid.row(r).filter { !$0.isEmpty }
+        let own = grid.row(r).filter { !$0.isEmpty && !Mapping.isPicture($0) }
         if own.isEmpty { return }
         if inTrailer { readTrailer(own); return }
         if FormMapper.isHeaderRow(own) {
@@ -45,7 +45,9 @@ extension Mapping {
         // A page break's `续表` line, or a note row `（注：以上指标…）`, is no item: the line is the
         // sheet's layout, the note is kept with the lines under the table.
         if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isContinuationLine) { own.forEach { take($0) }; return }
-        if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isNote), form.sections.count > 0 {
+        // (A note beside the table, outside its columns, stays unmapped and is reported.)
+        if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isNote), form.sections.count > 0,
+           own.allSatisfy({ $0.col >= left && $0.col <= right }) {
             for c in own { take(c); if let t = text(c) { form.trailer.append((c.ref, t)) } }
             return
         }
