@@ -37,7 +37,22 @@ extension Mapping {
             take(codeCell)
         }
         take(codeCell)
+        let groupsBefore = form.sections.last?.groups.count ?? 0
+        let labelBefore = form.sections.last?.groups.last?.labelCell
         let (si, gi) = currentGroup(code: code)
+        if gi > 0, form.sections[si].groups.count > groupsBefore, let prev = labelBefore, let code {
+            // The 序号 moved to the next group under a 项目 label merge that runs on.
+            for pc in projectCols {
+                if let m = grid.merge(at: r, pc), m.top < r, let a = grid.cell(m.top, m.left), a.ref == prev {
+                    noteDrift(a, "项目", "延伸到了第 \(r) 行（序号 \(code) 属于下一个分组）")
+                    // The next group's label left under the merge is its label.
+                    if let covered = grid.cell(r, pc), let t = text(covered) {
+                        take(covered)
+                        openGroup(Mapping.classify(KText.squeeze(KText.halfWidth(t))).group, label: t, cell: covered.ref)
+                    }
+                }
+            }
+        }
         let kind = form.sections[si].kind
 
         // What the row says in the content columns (文件依据, 一级, 二级), by distinct anchor.

@@ -124,4 +124,27 @@ final class MessyTestsMerges: XCTestCase {
         XCTAssertEqual(form.indicator("1-2")?.basis, "依据二")
         XCTAssertEqual(form.cells("merge.drift"), ["D3"], form.findingsSummary)
     }
+
+    func testAProjectLabelMergeThatRunsIntoTheNextGroup() throws {
+        var f = TForm.standard()
+        f.sections[0].label = "职能工作目标（84分）"
+        f.sections[0].groups.append(TGroup(label: "常规工作目标（4分）", indicators: [
+            TIndicator(basis: "三定方案", text: "做好日常监管工作。（4分）", items: [
+                TItem(code: "2-1-1", text: "开展日常巡查。", weight: .num(2)),
+                TItem(code: "2-1-2", text: "办理群众投诉。", weight: .num(2)),
+            ])]))
+        var layout = TLayout(); layout.merges = false; layout.projectColumns = 2
+        let p = try TFormWriter.write(f, layout: layout, to: path()) { s, p in
+            let a = p.row["1-1-1"]!, b = p.row["2-1-1"]!
+            s.merge(a, 2, b, 2, "重点工作目标")          // one row too far
+            s.str(b + 1, 2, "常规工作目标（4分）")        // the next label starts a row late
+        }
+        let form = try Read.form(path())
+        let fn = try XCTUnwrap(form.section(.functional))
+        XCTAssertEqual(fn.groups.map(\.kind), [.key, .routine], form.findingsSummary)
+        XCTAssertEqual(fn.groups.map { $0.indicators.flatMap(\.items).compactMap(\.code) }, [["1-1-1", "1-1-2", "1-2-1", "1-2-2"], ["2-1-1", "2-1-2"]])
+        XCTAssertEqual(fn.groups[1].declaredPoints, 4)
+        XCTAssertEqual(form.cells("merge.drift"), [CellRef.format(row: p.row["1-1-1"]!, col: 2)], form.findingsSummary)
+        XCTAssertTrue(form.findings("cell.unmapped").isEmpty, form.findingsSummary)
+    }
 }
