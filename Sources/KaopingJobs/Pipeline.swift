@@ -9,7 +9,8 @@ public struct Pipeline: Sendable {
     public func read(_ file: String, sheet: String? = nil, template name: String? = nil) throws -> (Form, Template?) {
         let reader = try InputFile.open(file)
         var form = try FormMapper.map(reader: reader, sheet: sheet)
-        let template = try name.map { try store.named($0) } ?? (try store.forYear(form.year))
+        let template = try name.map { try store.named($0) } ?? (try store.forForm(form))
+        if name == nil, let template, let f = TemplateStore.fallbackFinding(form, template) { form.findings.append(f) }
         if let template {
             form.findings += Checker(template: template).check(form)
         }

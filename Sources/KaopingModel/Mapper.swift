@@ -128,17 +128,25 @@ struct Mapping {
     var headerTop = 0, headerBottom = 0
     var seenAnchors = Set<Int>()
     var inTrailer = false
+    /// Merges already said to drift (`merge.drift` once per merge).
+    var driftNoted = Set<Int>()
+    /// Columns with a vertical merge in the body, found on first use.
+    var verticallyMerged: Set<Int>? = nil
 
     init(grid: Grid, file: String) {
         self.grid = grid
         form = Form(file: (file as NSString).lastPathComponent, sheet: grid.name)
     }
 
+    /// A picture placed in a cell by WPS (`=DISPIMG("ID_…",1)`, the image in xl/cellimages.xml):
+    /// a stamp or a photo, no text of the form.
+    static func isPicture(_ c: Cell) -> Bool { c.formula.map { $0.has("DISPIMG(") } ?? false }
+
     static func key(_ c: Cell) -> Int { c.row << 15 | c.col }
     mutating func take(_ c: Cell?) { if let c { consumed.insert(Mapping.key(c)) } }
 
     func text(_ c: Cell?) -> String? {
-        guard let c, let v = c.value else { return nil }
+        guard let c, let v = c.value, !Mapping.isPicture(c) else { return nil }
         // A real date (a number formatted as a date) reads as the unit sees it: 2024年12月31日.
         if case .number(let d) = v, grid.format(c).isDate, let date = Mapping.dateText(serial: d, date1904: grid.date1904) {
             return date

@@ -22,7 +22,14 @@ extension Mapping {
     mutating func readBody(_ r: Int) {
         let codeCell = cell(.code, r)
         let rawCode = isOwnAnchor(codeCell, r) ? text(codeCell) : nil
-        var code = rawCode.flatMap(KText.code)
+        let typed = rawCode.flatMap(KText.codeRetyped)
+        var code = typed?.code
+        // A space typed around the code (trimmed from rawCode) is a retyping too.
+        var padded = false
+        if case .string(let s)? = codeCell?.value, KText.trim(s) != s { padded = true }
+        if let typed, typed.retyped || padded, let rc = rawCode {
+            form.findings.append(Finding(.codeRetyped, codeCell?.ref, "序号「\(rc)」的写法不规范（全角数字、其他横线或空格），已按「\(typed.code)」读取", code: typed.code))
+        }
         if let rc = rawCode, code == nil {
             // Not a code: keep it visible rather than drop it.
             form.findings.append(Finding(.codeInvalid, codeCell?.ref, "序号「\(rc)」不是“1-2-3”形式的编号"))
@@ -30,7 +37,22 @@ extension Mapping {
             take(codeCell)
         }
         take(codeCell)
+        let groupsBefore = form.sections.last?.groups.count ?? 0
+        let labelBefore = form.sections.last?.groups.last?.labelCell
         let (si, gi) = currentGroup(code: code)
+        if gi > 0, form.sections[si].groups.count > groupsBefore, let prev = labelBefore, let code {
+            // The 序号 moved to the next group under a 项目 label merge that runs on.
+            for pc in projectCols {
+                if let m = grid.merge(at: r, pc), m.top < r, let a = grid.cell(m.top, m.left), a.ref == prev {
+                    noteDrift(a, "项目", "延伸到了第 \(r) 行（序号 \(code) 属于下一个分组）")
+                    // The next group's label left under the merge is its label.
+                    if let covered = grid.cell(r, pc), let t = text(covered) {
+                        take(covered)
+                        openGroup(Mapping.classify(KText.squeeze(KText.halfWidth(t))).group, label: t, cell: covered.ref)
+                    }
+                }
+            }
+        }
         let kind = form.sections[si].kind
 
         // What the row says in the content columns (文件依据, 一级, 二级), by distinct anchor.
@@ -107,16 +129,31 @@ extension Mapping {
             }
         }
         // Names: a cell merged over several rows belongs to each; a blank cell under a filled one
-        // of the same indicator continues it (the merge was lost).
+        // of the same indicator continues it only where the sheet shows its merges were lost.
         let prev = form.sections[si].groups[gi].indicators.last?.items.last
         for (role, kp) in [(ColumnRole.leaders, \Item.leaders), (ColumnRole.departments, \Item.departments), (ColumnRole.persons, \Item.persons)] {
             let c = cell(role, r)
             take(c)
             item[keyPath: kp] = KText.names(text(c))
-            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), !prev[keyPath: kp].isEmpty {
+            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), mergesLost(role, r), !prev[keyPath: kp].isEmpty {
                 item[keyPath: kp] = prev[keyPath: kp]
             }
         }
+    }
+
+    /// True when a blank names cell at row r is a lost merge: the column has no vertical merge
+    /// in the body at all, and the 一级 cell of the row is blank and unmerged too (a script
+    /// wrote the sheet). Where the sheet has real merges, a blank cell is missing.
+    mutating func mergesLost(_ role: ColumnRole, _ r: Int) -> Bool {
+        guard let c = col[role], let l1 = col[.level1] else { return false }
+        if verticallyMerged == nil {
+            var cols = Set<Int>()
+            for m in grid.merges where m.rowCount >= 2 && m.top > headerBottom { for k in m.left...m.right { cols.insert(k) } }
+            verticallyMerged = cols
+        }
+        if verticallyMerged!.contains(c) { return false }
+        guard grid.merge(at: r, l1) == nil, text(grid.cell(r, l1)) == nil else { return false }
+        return true
     }
 
     /// True when row r continues the current indicator (its 一级 cell is blank or merged from above).
@@ -128,24 +165,56 @@ extension Mapping {
 
     mutating func readFunctional(_ r: Int, si: Int, gi: Int, item: Item) {
         var item = item
-        let l1 = cell(.level1, r)
+        var l1 = cell(.level1, r)
         let l2 = cell(.level2, r)
-        let basisCell = cell(.basis, r)
+        var basisCell = cell(.basis, r)
         // The last indicator only, not the array: holding the array would make every append
         // below copy all indicators (a 200,000-row sheet took minutes).
         let current = form.sections[si].groups[gi].indicators.last
-        let l1Text = text(l1)
+        let icode = Mapping.indicatorCode(item.code)
+        // The 序号 decides which indicator a row belongs to, whatever a merge says.
+        let codeLeaves = icode != nil && current?.code != nil && icode != current!.code
+        var l1Text = text(l1)
         var startNew: Bool
+        var fillsDrifted = false
         if let l1, l1.row == r, let t = l1Text {
-            // A new 一级 cell, unless the sheet repeats the same text row by row (merge lost).
-            startNew = !(current != nil && KText.squeeze(current!.text) == KText.squeeze(t)
-                         && (item.code == nil || current!.code == nil || Mapping.indicatorCode(item.code) == current!.code))
-        } else if let l1, l1.row < r {
-            startNew = current == nil || current!.textCell != l1.ref
+            // A new 一级 cell, unless the sheet repeats the same text row by row (merge lost),
+            // or it is the text of an indicator whose first row a drifting merge covered.
+            if let cur = current, cur.text.isEmpty, cur.code != nil, icode == cur.code, cur.row < r {
+                startNew = false; fillsDrifted = true
+            } else {
+                // Compared folded: a page's retyped copy may differ in spaces and bracket widths.
+                startNew = !(current != nil && Mapping.sameText(current!.text, t)
+                             && (item.code == nil || current!.code == nil || icode == current!.code))
+            }
+        } else if let a = l1, a.row < r {
+            startNew = current == nil || current!.textCell != a.ref
+            if !startNew && codeLeaves {
+                // The merge runs into the next indicator: its own text is what its rows show
+                // (a value left under the merge, or a cell below).
+                noteDrift(a, "一级指标", "延伸到了第 \(r) 行（序号 \(item.code!) 属于下一个一级指标 \(icode!)）")
+                startNew = true
+                let covered = grid.cell(r, a.col)
+                l1 = covered; l1Text = text(covered)
+            }
         } else {
             // Blank 一级: the continuation of the indicator above when the code agrees.
-            startNew = current == nil || !(item.code == nil || current!.code == nil
-                                           || Mapping.indicatorCode(item.code) == current!.code)
+            startNew = current == nil || codeLeaves
+            if !startNew, let cur = current { noteEndsEarly(.level1, "一级指标", cur, r, item.code) }
+        }
+        if let b = basisCell, b.row < r, startNew, codeLeaves {
+            noteDrift(b, "文件依据", "延伸到了第 \(r) 行（序号 \(item.code!) 属于下一个一级指标 \(icode!)）")
+            basisCell = grid.cell(r, b.col)
+        } else if !startNew, basisCell.map({ $0.row == r && text($0) == nil }) ?? true, let cur = current {
+            noteEndsEarly(.basis, "文件依据", cur, r, item.code)
+        }
+        if fillsDrifted, let l1, let t = l1Text {
+            let ii = form.sections[si].groups[gi].indicators.count - 1
+            form.sections[si].groups[gi].indicators[ii].text = t
+            form.sections[si].groups[gi].indicators[ii].textCell = l1.ref
+            form.sections[si].groups[gi].indicators[ii].declaredPoints = KText.trailingPoints(t)
+            let missing = ref(.level1, form.sections[si].groups[gi].indicators[ii].row)
+            form.findings.removeAll { $0.rule == Rule.indicatorMissingText.rawValue && $0.cell == missing }
         }
         // 二级 text, unless 一级 and 二级 are one merged cell (a one-row indicator).
         if let l2, text(l2) != nil, !(l1 != nil && l2.row == l1!.row && l2.col == l1!.col) {
@@ -180,6 +249,26 @@ extension Mapping {
             }
             form.sections[si].groups[gi].indicators[ii].items.append(item)
         }
+    }
+
+    /// `merge.drift` at a merge that covers a row of another indicator; once per merge.
+    mutating func noteDrift(_ anchor: Cell, _ what: String, _ how: String) {
+        let k = Mapping.key(anchor)
+        guard !driftNoted.contains(k), let m = grid.merge(at: anchor.row, anchor.col) else { return }
+        driftNoted.insert(k)
+        form.findings.append(Finding(.mergeDrift, anchor.ref, "\(what)合并单元格 \(m) \(how)，已按序号归属"))
+    }
+
+    /// `merge.drift` when the indicator's vertical merge in a column ends above row r, a row the
+    /// 序号 gives to that indicator.
+    mutating func noteEndsEarly(_ role: ColumnRole, _ what: String, _ ind: Indicator, _ r: Int, _ code: String?) {
+        guard let code, ind.code != nil, let c = col[role], let m = grid.merge(at: ind.row, c),
+              m.rowCount >= 2, m.bottom < r, m.top == ind.row, let anchor = grid.cell(m.top, m.left) else { return }
+        noteDrift(anchor, what, "止于第 \(m.bottom) 行，未覆盖第 \(r) 行（序号 \(code) 仍属一级指标 \(ind.code!)）")
+    }
+
+    static func sameText(_ a: String, _ b: String) -> Bool {
+        KText.squeeze(a) == KText.squeeze(b) || KText.squeeze(KText.halfWidth(a)) == KText.squeeze(KText.halfWidth(b))
     }
 
     func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }

@@ -93,7 +93,15 @@ extension Mapping {
         let si = form.sections.count - 1
         let name = KText.labelName(label)
         if let g = form.sections[si].groups.last, g.name == name || (kind != nil && g.kind == kind) {
-            return // the same group's label repeated
+            // The same group's label repeated; or the label of a group its codes opened a row
+            // earlier (a drifting merge above): it takes the label.
+            if g.label == nil, g.labelCell == nil {
+                let gi = form.sections[si].groups.count - 1
+                form.sections[si].groups[gi].label = label
+                form.sections[si].groups[gi].labelCell = cell
+                form.sections[si].groups[gi].declaredPoints = KText.labelPoints(label)
+            }
+            return
         }
         // An unnamed group with nothing in it yet takes the label.
         if let g = form.sections[si].groups.last, g.name == nil, g.indicators.isEmpty {

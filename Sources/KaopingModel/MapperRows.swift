@@ -6,7 +6,7 @@ extension Mapping {
     // MARK: rows
 
     mutating func readRow(_ r: Int) {
-        let own = grid.row(r).filter { !$0.isEmpty }
+        let own = grid.row(r).filter { !$0.isEmpty && !Mapping.isPicture($0) }
         if own.isEmpty { return }
         if inTrailer { readTrailer(own); return }
         if FormMapper.isHeaderRow(own) {
@@ -18,6 +18,7 @@ extension Mapping {
         if labelText.contains(where: { $0.has("考评得分") || $0 == "总计" }) {
             form.totalDeclared = weightValue(r)
             form.totalCell = weightCell(r)?.ref
+            form.totalFormula = weightCell(r)?.formula
             form.totalLabel = labelText.first { $0.has("考评得分") || $0 == "总计" }
             takeSummaryRow(r, own)
             form.layout.lastBodyRow = r
@@ -41,6 +42,15 @@ extension Mapping {
         }
         // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
         let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
+        // A page break's `续表` line, or a note row `（注：以上指标…）`, is no item: the line is the
+        // sheet's layout, the note is kept with the lines under the table.
+        if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isContinuationLine) { own.forEach { take($0) }; return }
+        // (A note beside the table, outside its columns, stays unmapped and is reported.)
+        if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isNote), form.sections.count > 0,
+           own.allSatisfy({ $0.col >= left && $0.col <= right }) {
+            for c in own { take(c); if let t = text(c) { form.trailer.append((c.ref, t)) } }
+            return
+        }
         if squeezed.contains(where: { Mapping.trailerStarts.contains(where: $0.hasPrefix) }) && form.sections.count > 0 {
             inTrailer = true
             readTrailer(own)
@@ -67,6 +77,23 @@ extension Mapping {
     /// A cell's text folded for label tests, from its first 40 characters only.
     static func labelKey(_ t: String) -> String {
         KText.squeeze(KText.halfWidth(t.count > 40 ? String(t.prefix(40)) : t))
+    }
+
+    /// `续表`, `(续表)`, `续表2`, `续上表` (folded text).
+    static func isContinuationLine(_ k: String) -> Bool {
+        var t = Substring(k)
+        if t.hasPrefix("(") && t.hasSuffix(")") { t = t.dropFirst().dropLast() }
+        guard t.hasPrefix("续表") || t == "续上表" else { return false }
+        return t.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// A note row: `(注:以上指标…)`, `注:…`, `注1:…` (folded text).
+    static func isNote(_ k: String) -> Bool {
+        var t = Substring(k)
+        if t.hasPrefix("(") { t = t.dropFirst() }
+        guard t.hasPrefix("注") else { return false }
+        t = t.dropFirst().drop { $0.isASCII && $0.isNumber }
+        return t.hasPrefix(":")
     }
 
     static let trailerStarts = ["单位主要领导", "主要领导", "经办人", "联系电话", "绩效同组互审", "备注:", "备注：", "总分", "填表人"]

@@ -129,6 +129,8 @@ public struct Form: Sendable {
     public var totalDeclared: Double?
     public var totalCell: String?
     public var totalLabel: String?
+    /// The 绩效目标考评得分 cell's formula, for the stale-total checks (a SUM missing rows, #REF!).
+    public var totalFormula: String?
     public var findings: [Finding] = []
     public var layout = Layout()
     /// Lines printed under the table: signatures, 备注 notes, the score block, as (cell, text).

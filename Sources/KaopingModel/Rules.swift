@@ -8,12 +8,15 @@ public enum Rule: String, CaseIterable, Sendable {
     case sectionLabelPoints = "section.label-points"
     case sectionSubtotal = "section.subtotal"
     case sectionSubtotalBroken = "section.subtotal-broken"
+    case sectionSubtotalRange = "section.subtotal-range"
     case sectionTemplatePoints = "section.template-points"
     case sectionMissing = "section.missing"
     case sectionLabelRepeated = "section.label-repeated"
     case totalPoints = "total.points"
     case totalDeclared = "total.declared"
     case totalMissing = "total.missing"
+    case totalFormulaRange = "total.formula-range"
+    case totalFormulaBroken = "total.formula-broken"
     // Cells
     case cellErrorValue = "cell.error-value"
     case cellUnmapped = "cell.unmapped"
@@ -21,6 +24,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case sheetHiddenRow = "sheet.hidden-row"
     case sheetHiddenColumn = "sheet.hidden-column"
     case labelUnrecognized = "label.unrecognized"
+    case mergeDrift = "merge.drift"
     // Weights and codes
     case itemWeightMissing = "item.weight-missing"
     case weightUnparsable = "weight.unparsable"
@@ -29,6 +33,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case codePattern = "code.pattern"
     case codeMissing = "code.missing"
     case codeInvalid = "code.invalid"
+    case codeRetyped = "code.retyped"
     // Texts and names
     case indicatorMissingText = "indicator.missing-text"
     case itemTextMissing = "item.text-missing"
@@ -63,6 +68,7 @@ public enum Rule: String, CaseIterable, Sendable {
     case ratingsMissing = "ratings.missing"
     case ratingsUnmatched = "ratings.unmatched"
     case fileUnreadable = "file.unreadable"
+    case templateYearFallback = "template.year-fallback"
     // The year's register
     case itemSameAsLastYear = "item.same-as-last-year"
     case itemDeadlineLastYear = "item.deadline-last-year"
@@ -86,18 +92,22 @@ public enum Rule: String, CaseIterable, Sendable {
         .sectionLabelPoints: (.error, "部分标注分值与权重合计不符", "部分标签（如 职能工作目标（68分））的分值不等于其各项权重之和", "改正标签分值或各项权重"),
         .sectionSubtotal: (.error, "合计与权重合计不符", "部分的“合计”行数值不等于其各项权重之和", "把合计改为 SUM 公式或改正数值"),
         .sectionSubtotalBroken: (.error, "合计没有有效数值", "部分的“合计”单元格为空或显示错误值", "在合计单元格填入正确的 SUM 公式"),
+        .sectionSubtotalRange: (.error, "合计公式漏算行", "部分“合计”的 SUM 公式没有包括该部分的全部指标行（多为后来插入的行），合计偏少", "把合计公式的范围扩到该部分的全部行"),
         .sectionTemplatePoints: (.error, "部分分值与年度规定不符", "部分的分值与当年模板规定（如 68/20/6/6）不同", "按当年规定调整各项权重"),
         .sectionMissing: (.error, "缺少规定部分", "当年模板要求的部分（如 行政能力目标）在表中找不到", "按当年模板补上该部分"),
         .sectionLabelRepeated: (.warning, "部分标签重复且分值不同", "同一部分的标签在表中重复出现，且标注的分值不一致", "删除多余的标签或统一分值"),
         .totalPoints: (.error, "总分不是 100 分", "全部权重之和不等于当年规定的总分", "调整权重使总分为 100 分"),
         .totalDeclared: (.error, "考评得分与合计不符", "“绩效目标考评得分”一栏的数值与各部分合计不符", "把该栏改为各部分合计的 SUM 公式"),
         .totalMissing: (.error, "缺少考评得分合计", "找不到“绩效目标考评得分”行，或该行没有有效数值", "补上“绩效目标考评得分”行及其 SUM 公式"),
+        .totalFormulaRange: (.error, "考评得分公式漏算行", "“绩效目标考评得分”的公式没有包括全部合计行（或指标行）", "把该栏公式改为各部分合计之和"),
+        .totalFormulaBroken: (.error, "考评得分公式引用失效", "“绩效目标考评得分”的公式含 #REF!（引用的行或列已被删除）", "重新填写该栏公式，使其为各部分合计之和"),
         .cellErrorValue: (.error, "单元格显示错误值", "单元格显示 #REF! 等错误值，或其公式引用已失效", "重新填写公式或数值"),
         .cellUnmapped: (.warning, "内容未归入考评表", "表中有非空单元格不属于考评表的任何部分（不会被静默丢弃）", "确认该内容是否应删除或移入表内"),
         .numberAsText: (.info, "数字以文本保存", "权重等数字以文本形式保存（如 2、1.5分、全角２），已按数值读取", "可改为数值格式，便于求和"),
         .sheetHiddenRow: (.info, "隐藏行", "表中有隐藏的行，已照常读取", "确认隐藏行的内容是否应保留"),
         .sheetHiddenColumn: (.info, "隐藏列", "表中有隐藏的列，已照常读取", "确认隐藏列的内容是否应保留"),
         .labelUnrecognized: (.warning, "项目栏标签无法识别", "职能工作目标中的项目栏文字不是 重点/常规/动态工作目标（多为分页截断的标签），已忽略", "把项目栏标签改为完整的分组名称"),
+        .mergeDrift: (.warning, "合并单元格错位", "一级指标或文件依据的合并单元格与指标行不符（插入或删除行后，合并少了最后一行，或延伸进下一个指标），已按序号归属", "重新合并该指标的单元格，使其正好覆盖本指标的各行"),
         .itemWeightMissing: (.error, "缺少权重", "二级指标（或行政能力目标）行没有权重", "填写该行的权重"),
         .weightUnparsable: (.error, "权重不是数值", "权重单元格的内容无法识别为数值", "把权重改为数值"),
         .weightError: (.error, "权重显示错误值", "权重单元格显示 #REF! 等错误值", "重新填写权重"),
@@ -105,6 +115,7 @@ public enum Rule: String, CaseIterable, Sendable {
         .codePattern: (.warning, "序号格式不符", "序号不符合“部分-一级-二级”（如 1-2-3）的格式，或与所属一级指标不一致", "按格式改正序号"),
         .codeMissing: (.warning, "缺少序号", "二级指标行没有序号", "补上序号"),
         .codeInvalid: (.warning, "序号不是编号", "序号栏的内容不是“1-2-3”形式的编号", "改为正确的编号"),
+        .codeRetyped: (.info, "序号写法不规范", "序号用了全角数字、长横线、减号等其他横线或多余空格（如 １－２－３、1—2—3），已按 1-2-3 读取", "改用半角数字和连字符“-”"),
         .indicatorMissingText: (.error, "缺少一级指标内容", "一级指标单元格为空", "填写一级指标内容及其分值"),
         .itemTextMissing: (.error, "缺少二级指标内容", "二级指标行没有指标内容", "填写二级指标内容"),
         .itemSameAsIndicator: (.warning, "二级指标与一级指标相同", "二级指标的内容与其一级指标完全相同", "把二级指标写成具体、可考核的任务"),
@@ -134,6 +145,7 @@ public enum Rule: String, CaseIterable, Sendable {
         .ratingsInvalid: (.error, "评分不是数值", "评分表中某项评分不是数值，按空值处理", "改正评分表"),
         .ratingsMissing: (.warning, "评分表缺少该单位", "评分表中没有该单位，未计算综合得分", "在评分表中补上该单位"),
         .ratingsUnmatched: (.info, "评分表单位无对应考评表", "评分表中的单位没有对应的考评表", "核对单位名称"),
+        .templateYearFallback: (.info, "按相近年度模板检查", "表中年度没有自己的模板，已按同类版式（两部分或四部分）最近的较早年度模板检查（说明写出所用模板）", "确认该年度的规定与所用模板一致；必要时为该年度添加模板"),
         .fileUnreadable: (.error, "文件无法读取", "文件无法读取，原因见说明", "按说明另存或修复后重新提交"),
         .itemSameAsLastYear: (.info, "与上一年度相同", "该指标与本单位上一年度登记的考评表完全相同（内容和权重未改）", "确认是否沿用上年指标，必要时按本年度任务更新"),
         .itemDeadlineLastYear: (.warning, "完成时限仍写上一年度", "完成时限写的是上一年度的日期（如 2024 年的表写“2023年12月”）", "改为本年度的完成时限"),

@@ -101,45 +101,72 @@ public enum KText {
         return t
     }
 
-    /// Names or departments in one cell: split on white space and line breaks; a name padded
-    /// to two characters (`李 昀`, `刘  滨`) is one person.
+    /// Names or departments in one cell: split on 、，,/／;；, white space and line breaks (a
+    /// trailing 、 is no name); two lone characters with only spaces between them (`李 昀`,
+    /// `李　昀`) are one padded two-character name. A line break never joins.
     public static func names(_ s: String?) -> [String] {
         guard let s else { return [] }
-        let tokens = s.split(whereSeparator: { $0.isWhitespace || $0 == "、" || $0 == "," || $0 == "，" || $0 == "/" || $0 == ";" || $0 == "；" })
-            .map(String.init).filter { !$0.isEmpty }
+        // Tokens, each with whether only spaces (no line break, no separator) came before it.
+        var tokens: [(text: String, spaced: Bool)] = []
+        var cur = ""
+        var spacedOnly = true   // what lies between the last token and the current position
+        for ch in s {
+            let hard = ch == "、" || ch == "," || ch == "，" || ch == "/" || ch == "／" || ch == ";" || ch == "；"
+                || ch == "､" || ch.isNewline
+            if hard || ch.isWhitespace {
+                if !cur.isEmpty { tokens.append((cur, spacedOnly)); cur = ""; spacedOnly = true }
+                if hard { spacedOnly = false }
+                continue
+            }
+            cur.append(ch)
+        }
+        if !cur.isEmpty { tokens.append((cur, spacedOnly)) }
         var out: [String] = []
         var i = 0
         while i < tokens.count {
-            // Two lone characters in a row are one padded two-character name.
-            if tokens[i].count == 1, i + 1 < tokens.count, tokens[i + 1].count == 1,
-               isPaddedPair(s, tokens[i], tokens[i + 1]) {
-                out.append(tokens[i] + tokens[i + 1]); i += 2
+            if tokens[i].text.count == 1, i + 1 < tokens.count, tokens[i + 1].text.count == 1, tokens[i + 1].spaced {
+                out.append(tokens[i].text + tokens[i + 1].text); i += 2
             } else {
-                out.append(tokens[i]); i += 1
+                out.append(tokens[i].text); i += 1
             }
         }
         return out
     }
 
-    /// The two characters are separated only by spaces (not a line break) in the cell.
-    private static func isPaddedPair(_ s: String, _ a: String, _ b: String) -> Bool {
-        guard let ra = s.range(of: a) else { return false }
-        let rest = s[ra.upperBound...]
-        guard let rb = rest.range(of: b) else { return false }
-        let between = rest[..<rb.lowerBound]
-        return !between.isEmpty && between.allSatisfy { $0 == " " || $0 == "\u{3000}" }
+    /// `1-2-3` style codes: segments of digits joined by `-` (dashes normalised).
+    public static func code(_ s: String) -> String? { codeRetyped(s)?.code }
+
+    /// Dashes units type between a code's digits: the hyphen-minus's look-alikes (U+2010–2015,
+    /// the minus sign U+2212, the small and full-width hyphen-minus U+FE58, U+FE63, U+FF0D).
+    @inline(__always) static func isDash(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x2D, 0x5F, 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: return true
+        default: return false
+        }
     }
 
-    /// `1-2-3` style codes: segments of digits joined by `-` (dashes normalised).
-    public static func code(_ s: String) -> String? {
-        var t = squeeze(halfWidth(s))
-        t = t.replacingOccurrences(of: "—", with: "-").replacingOccurrences(of: "－", with: "-")
-            .replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "_", with: "-")
-        while let l = t.last, ".、,，。".contains(l) { t.removeLast() } // `1-1-1.`, `4-1、`
+    /// The code and whether it was typed differently from its normal form: full-width digits,
+    /// another dash, spaces inside or around it (also U+3000). A trailing `.`/`、` is no retyping.
+    /// Nil when the text is no code.
+    public static func codeRetyped(_ s: String) -> (code: String, retyped: Bool)? {
+        var out = String.UnicodeScalarView()
+        var retyped = false
+        var n = 0
+        for u in s.unicodeScalars {
+            n += 1
+            if n > 64 { return nil }
+            if u.value >= 0x30 && u.value <= 0x39 { out.append(u) }
+            else if u.value >= 0xFF10 && u.value <= 0xFF19 { out.append(Unicode.Scalar(u.value - 0xFEE0)!); retyped = true }
+            else if isDash(u) { out.append("-"); if u.value != 0x2D { retyped = true } }
+            else if isSpace(u) { retyped = true }
+            else { out.append(u) }
+        }
+        var t = String(out)
+        while let l = t.last, ".、,，。．".contains(l) { t.removeLast() } // `1-1-1.`, `4-1、`
         guard !t.isEmpty, t.count <= 24 else { return nil }
         let segs = t.split(separator: "-", omittingEmptySubsequences: false)
         guard segs.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
-        return t
+        return (t, retyped)
     }
 
     public static func round(_ d: Double) -> Double { (d * 1_000_000).rounded() / 1_000_000 }

@@ -162,4 +162,30 @@ public struct TemplateStore: Sendable {
         if let t = templates.first(where: { $0.years.contains(year) }) { return t }
         return sorted.last(where: { ($0.years.min() ?? 0) <= year }) ?? sorted.first
     }
+
+    /// The template for a form: its year's; else the nearest earlier one of the same layout
+    /// family (two sections, or four with 文明/平安), else the nearest later one of that family;
+    /// else as `forYear`. Say the choice with `fallbackFinding`.
+    public func forForm(_ form: Form) throws -> Template? {
+        guard let year = form.year else { return try forYear(nil) }
+        if files.contains("\(year).json"), let t = try? load("\(year).json"), t.years.contains(year) { return t }
+        let templates = try all()
+        if let t = templates.first(where: { $0.years.contains(year) }) { return t }
+        let family = templates.filter { TemplateStore.family($0) == TemplateStore.family(form) }
+        let earlier = family.filter { ($0.years.max() ?? 0) < year }.max { ($0.years.max() ?? 0) < ($1.years.max() ?? 0) }
+        let later = family.filter { ($0.years.min() ?? 0) > year }.min { ($0.years.min() ?? 0) < ($1.years.min() ?? 0) }
+        return try earlier ?? later ?? forYear(year)
+    }
+
+    /// Four-section years (2023 on: 文明创建 and 平安建设 parts) against two-section ones.
+    static func family(_ t: Template) -> Bool { t.sections.contains { $0.kind == .civility || $0.kind == .safety } }
+    static func family(_ f: Form) -> Bool { f.sections.contains { $0.kind == .civility || $0.kind == .safety } }
+
+    /// `template.year-fallback` when the form's year has no template of its own; nil otherwise.
+    public static func fallbackFinding(_ form: Form, _ t: Template) -> Finding? {
+        guard let year = form.year, !t.years.contains(year) else { return nil }
+        let years = t.years.map(String.init).joined(separator: "、")
+        return Finding(.templateYearFallback, nil,
+                       "没有 \(year) 年的模板，已按同类版式最近的「\(t.name)」模板（\(years) 年，\(t.sections.count) 个部分）检查")
+    }
 }

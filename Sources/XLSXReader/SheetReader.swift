@@ -93,7 +93,8 @@ final class SheetHandler: XMLHandler {
             value.reset(); formula.reset(); hasV = false; hasF = false
             formulaKind = .none; formulaSI = nil; formulaRef = nil
         } else if name.is("v") {
-            capture = .v; hasV = true
+            // An inline string's text is its <is>; a <v> beside it (some writers add one) is ignored.
+            if cellType != .inline { capture = .v; hasV = true }
         } else if name.is("f") {
             capture = .f; hasF = true
             switch a["t"] {
@@ -272,6 +273,8 @@ final class SheetHandler: XMLHandler {
             case .shared:
                 guard let i = value.integer, i >= 0, i < strings.count else {
                     let raw = value.string
+                    // An empty <v/> names no string: Excel shows an empty cell.
+                    if raw.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) { break }
                     throw XLSXError.damagedPart(file: file, part: part, line: 0,
                                                 reason: "cell \(CellRef.format(row: cellRow, col: cellCol)) names shared string \(raw), which does not exist")
                 }
