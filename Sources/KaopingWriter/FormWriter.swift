@@ -435,23 +435,31 @@ public struct FormWriter {
             filled[key] = x
             return x
         }
+        // Every write is checked: libxlsxwriter refuses (and leaves empty) what it cannot write,
+        // and an empty cell would later be blamed on the unit.
+        func ok(_ rc: lxw_error, _ b: Block) throws {
+            guard rc == LXW_NO_ERROR else {
+                throw WriteError.libxlsxwriter(path: "新表 \(cellRef(b.top, b.left))",
+                                               reason: "单元格无法写入（\(String(cString: lxw_strerror(rc)))）")
+            }
+        }
         for b in plan.blocks {
             let mark = marked[b.top << 16 | b.left]
             let st = mark.map { fill(b.style, $0.fill) } ?? styles[b.style]!
             if b.top != b.bottom || b.left != b.right {
-                worksheet_merge_range(ws, lxw_row_t(b.top), lxw_col_t(b.left), lxw_row_t(b.bottom), lxw_col_t(b.right), "", st)
+                try ok(worksheet_merge_range(ws, lxw_row_t(b.top), lxw_col_t(b.left), lxw_row_t(b.bottom), lxw_col_t(b.right), "", st), b)
             }
             let row = lxw_row_t(b.top), col = lxw_col_t(b.left)
             if let fo = b.formula, let cached = b.cachedText {
-                worksheet_write_formula_str(ws, row, col, fo, st, cached)
+                try ok(worksheet_write_formula_str(ws, row, col, fo, st, cached), b)
             } else if let fo = b.formula {
-                worksheet_write_formula_num(ws, row, col, fo, st, b.number ?? 0)
+                try ok(worksheet_write_formula_num(ws, row, col, fo, st, b.number ?? 0), b)
             } else if let n = b.number {
-                worksheet_write_number(ws, row, col, n, st)
+                try ok(worksheet_write_number(ws, row, col, n, st), b)
             } else if let t = b.text, !t.isEmpty {
-                worksheet_write_string(ws, row, col, t, st)
+                try ok(worksheet_write_string(ws, row, col, t, st), b)
             } else {
-                worksheet_write_blank(ws, row, col, st)
+                try ok(worksheet_write_blank(ws, row, col, st), b)
             }
         }
         // Print: A4 landscape, one page wide at a computed scale (Excel drops manual breaks under
