@@ -94,15 +94,17 @@ struct Routes: HTTPHandler {
         }
         let limit = Desk.maxBody
         let tooLarge = Reply.text(413, "Content Too Large", "文件超过 \(limit >> 20) MiB，不像考评表，未登记 (over \(limit >> 20) MiB)")
-        // The declared length first: a body over the limit is never read into memory.
+        // The declared length first: a body over the limit is never kept in memory.
+        var iterator = request.bodySequence.makeAsyncIterator()
         if let cl = request.headers[.contentLength], let n = Int(cl) {
-            if n > limit { throw tooLarge }
+            if n > limit { await Routes.discard(&iterator); throw tooLarge }
             if n == 0 { throw Reply.badRequest("上传的文件是空的（0 字节），未登记") }
         }
         var body = Data()
-        for try await chunk in request.bodySequence {
+        while let chunk = try await iterator.next() {
             body.append(chunk)
-            if body.count > limit { throw tooLarge }   // chunked: bounded while streaming
+            // Chunked (no length): bounded while streaming.
+            if body.count > limit { body = Data(); await Routes.discard(&iterator); throw tooLarge }
         }
         if body.isEmpty { throw Reply.badRequest("上传的文件是空的（0 字节），未登记") }
         let ctx = self.ctx
@@ -126,6 +128,14 @@ struct Routes: HTTPHandler {
         }
         // The same bytes again: the stored submission, 200 rather than 201 (nothing was created).
         return Reply.json(outcome.isNew ? 201 : 200, outcome.isNew ? "Created" : "OK", .object(fields)).response
+    }
+
+    /// Reads and drops what is left of a refused body, up to another `Desk.maxBody` bytes: closing
+    /// with unread bytes makes the kernel reset the connection, and the client then never sees
+    /// the 413. Past that the connection is closed all the same (a client sending gigabytes).
+    static func discard(_ it: inout HTTPBodySequence.Iterator) async {
+        var dropped = 0
+        while dropped <= Desk.maxBody, let chunk = try? await it.next() { dropped += chunk.count }
     }
 
     static func json(_ f: Finding) -> JSON {
