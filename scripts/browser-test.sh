@@ -59,7 +59,9 @@ for f in latest["findings"]:
     if f.get("cell"):
         m = re.match(r"\$?([A-Z]+)\$?(\d+)", f["cell"])
         if m: want.add(m.group(1) + m.group(2))
-dom = open(f"{work}/unit.html", encoding="utf-8").read()
+def page(p):  # the DOM without the scripts' own text
+    return re.sub(r"<script>.*?</script>", "", open(p, encoding="utf-8").read(), flags=re.S)
+dom = page(f"{work}/unit.html")
 have = set(re.findall(r'data-cell="([A-Z]+\d+)"', dom))
 marked = set(re.findall(r'<td[^>]*data-cell="([A-Z]+\d+)"[^>]*class="[^"]*sev-', dom)) | set(re.findall(r'<td[^>]*class="[^"]*sev-[^"]*"[^>]*data-cell="([A-Z]+\d+)"', dom))
 missing = sorted(want - have)
@@ -68,7 +70,7 @@ if not want: errors.append("the unit's latest round has no finding with a cell")
 if missing: errors.append(f"cells not in the DOM: {missing}")
 if "<table class=\"grid\"" not in dom: errors.append("no sheet table")
 if not marked: errors.append("no cell carries a severity class")
-lst = open(f"{work}/list.html", encoding="utf-8").read()
+lst = page(f"{work}/list.html")
 rows = set(re.findall(r'<tr data-unit="([^"]+)"', lst))
 names = {x["unit"] for x in status["units"]}
 if rows != names: errors.append(f"list rows {sorted(rows)} != units {sorted(names)}")

@@ -5,12 +5,14 @@ import Foundation
 enum Page {
     static func home(_ token: String?) -> String { "/" + (token.map { "?token=\(pct($0))" } ?? "") }
 
-    static func index(token: String?) -> String {
-        """
+    /// `years`: the register's years, newest first (a select; files of a new year add theirs as they arrive).
+    static func index(token: String?, years: [Int]) -> String {
+        let options = years.map { "<option value=\"\($0)\">\($0) 年度</option>" }.joined()
+        return """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>考评台 · 绩效目标考评表</title><style>\(css)\(indexCSS)</style></head><body>
         <header><h1>考评台</h1><span class="muted">绩效目标考评表收件、检查与汇总</span>
-        <span id="year" class="muted"></span><a id="summary" href="#" download>下载本年度得分汇总</a></header>
+        <label>年度 <select id="fyear">\(options)</select></label><a id="summary" href="#" download>下载本年度得分汇总</a></header>
         <section id="drop" tabindex="0">
           <p><b>把各单位的考评表（或整个文件夹）拖到这里</b></p>
           <p>或 <label class="btn">选择文件<input id="pick" type="file" multiple accept=".xlsx,.xls,.xlsm,.et,.ods,.docx"></label>
@@ -94,12 +96,23 @@ enum Page {
         document.getElementById('empty').style.display = data.units.length ? 'none' : '';
         document.getElementById('counts').textContent = '共 ' + data.units.length + ' 个单位：通过 ' + counts.ok + '，待修改 ' + counts.errors +
           '，无法读取 ' + counts.unreadable + '，未提交 ' + counts.missing;
-        document.getElementById('year').textContent = data.year ? data.year + ' 年度' : '';
+        var sel = document.getElementById('fyear');
+        if (data.year && !sel.querySelector('option[value="' + data.year + '"]')) addYear(data.year);
+        sel.value = data.year || '';
       }
       function refresh() {
         return fetch(q('/api/status')).then(function (r) { return r.json(); }).then(function (j) { data = j; render(); })
           .catch(function () {});
       }
+      function addYear(y) {
+        var sel = document.getElementById('fyear'), o = document.createElement('option');
+        o.value = y; o.textContent = y + ' 年度';
+        var after = Array.prototype.find.call(sel.options, function (x) { return Number(x.value) < y; });
+        sel.insertBefore(o, after || null);
+      }
+      document.getElementById('fyear').addEventListener('change', function (e) {
+        year = e.target.value; document.getElementById('summary').href = q('/api/summary.xlsx'); refresh();
+      });
       ['fstate', 'fround', 'fname'].forEach(function (id) { document.getElementById(id).addEventListener('input', render); });
       document.getElementById('summary').href = q('/api/summary.xlsx');
 
@@ -120,6 +133,7 @@ enum Page {
             fetch(q('/api/submissions', {name: f.name}), {method: 'POST', body: f}).then(function (r) {
               return r.text().then(function (t) {
                 var j = null; try { j = JSON.parse(t); } catch (e) {}
+                if ((r.status === 201 || r.status === 200) && j && j.year && !document.querySelector('#fyear option[value="' + j.year + '"]')) addYear(j.year);
                 if (r.status === 201 || r.status === 200) {
                   log(f.name + '：' + j.unit + ' 第 ' + j.round + ' 轮' + (r.status === 200 ? '（同一文件已登记过）' : '') + '，错误 ' + j.errors + '，警告 ' + j.warnings);
                 } else {

@@ -46,7 +46,9 @@ struct Routes: HTTPHandler {
         switch parts.count {
         case 0:
             try only(get)
-            return html(Page.index(token: ctx.token))
+            let ctx = self.ctx
+            let years = try await blocking { try ctx.register().years() }
+            return html(Page.index(token: ctx.token, years: years))
         case 2 where parts[0] == "api" && parts[1] == "submissions":
             try only(request.method == .POST)
             return try await upload(request)

@@ -204,7 +204,7 @@ struct UnitPage {
     td.flash{animation:flash 1.2s}
     @keyframes flash{0%{box-shadow:0 0 0 4px #1a73e8}100%{box-shadow:none}}
     i.alias{display:none}
-    ol.findings{padding-left:20px}ol.findings li{margin:4px 0;cursor:pointer;padding:2px 4px;border-left:4px solid transparent}
+    ol.findings{padding-left:30px}ol.findings li{margin:4px 0;cursor:pointer;padding:2px 4px;border-left:4px solid transparent}
     ol.findings li.sev-error{border-color:#d93025}ol.findings li.sev-warning{border-color:#e0a800}ol.findings li.sev-info{border-color:#3b82f6}
     ol.findings li:hover{background:#eef3fd}
     .downloads a{margin-right:12px}.downloads a.pending{color:#999}
