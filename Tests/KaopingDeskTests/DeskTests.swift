@@ -292,6 +292,16 @@ final class DeskTests: XCTestCase {
         XCTAssertEqual(v13, 404)
     }
 
+    func testHiddenColumnsAreDimmed() async throws {
+        // The evaluated sample hides columns K and L (`kaoping cells` says hidden-cols K,L).
+        _ = try await upload(try bytes(DeskTests.evaluated), name: "评后.xlsx")
+        let html = try await http("GET", "/units/\(pct(DeskTests.unit))").text
+        XCTAssertTrue(html.contains("<th class=\"hid\">K</th>") && html.contains("<th class=\"hid\">L</th>"))
+        XCTAssertTrue(html.contains("<th>J</th>"), "a shown column is not dimmed")
+        let k5 = try XCTUnwrap(html.range(of: "<td data-cell=\"K5\"").map { String(html[$0.lowerBound...].prefix(200)) })
+        XCTAssertTrue(k5.prefix(while: { $0 != ">" }).contains("hid"), k5)
+    }
+
     func testDownloads() async throws {
         let b = try bytes(DeskTests.sample)
         _ = try await upload(b, name: "城管局.xlsx")
