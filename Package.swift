@@ -11,10 +11,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kaoping", targets: ["kaoping"]),
+        .executable(name: "kaoping-desk", targets: ["kaoping-desk"]),
         .library(name: "KaopingKit", targets: ["KaopingJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The desk's HTTP server (issue 15): async/await, no NIO, builds in seconds.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
@@ -40,6 +43,12 @@ let package = Package(
             "KaopingJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The desk (kaoping serve, issue 15): routes over the jobs; its own program, which
+        // `kaoping serve` runs, so the other commands never load the server.
+        .target(name: "KaopingDesk", dependencies: ["KaopingJobs", "XLSXCore", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // FlyingFox imports FoundationNetworking: with --static-swift-stdlib (release) it links
+        // -lcurl, which scripts/setup.sh installs (libcurl4-openssl-dev).
+        .executableTarget(name: "kaoping-desk", dependencies: ["KaopingDesk"]),
         // The writer benchmark's program (make bench), not shipped in the CLI.
         .executableTarget(name: "kaoping-bench", dependencies: ["KaopingWriter"]),
         // The .xls reader's side of bench/xls-bench.sh; not part of the kaoping product.
@@ -48,6 +57,7 @@ let package = Package(
         .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "OLE2", "XLSXReader", "KaopingModel"], exclude: ["Fixtures"]),
         .testTarget(name: "ODSDOCXTests", dependencies: ["ODSReader", "DOCXReader", "XLSXReader", "KaopingModel", "CZip"], exclude: ["Fixtures"]),
         .testTarget(name: "KaopingRegisterTests", dependencies: ["KaopingJobs", "CSQLite"]),
+        .testTarget(name: "KaopingDeskTests", dependencies: ["KaopingDesk"]),
         .testTarget(name: "KaopingTests", dependencies: ["KaopingJobs", "CZip", "CXlsxWriter"], exclude: ["Regressions"]),
     ]
 )

@@ -13,7 +13,7 @@ need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [ -x /usr/bin/time ] || need+=(time)
-for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev; do
+for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev libcurl:libcurl4-openssl-dev; do
   pkg-config --exists "${pair%%:*}" 2>/dev/null || need+=("${pair#*:}")
 done
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev sqlite3:libsqlite3-dev; do
+# libcurl: the static Foundation (release) that FlyingFox pulls into kaoping-desk links it by -lcurl.
+for pair in libzip:libzip-dev xlsxwriter:libxlsxwriter-dev expat:libexpat1-dev sqlite3:libsqlite3-dev libcurl:libcurl4-openssl-dev; do
   pc=${pair%%:*}; deb=${pair#*:}
   pkg-config --exists "$pc" 2>/dev/null || need+=("$deb")
 done

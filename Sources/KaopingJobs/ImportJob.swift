@@ -104,12 +104,14 @@ public struct ImportJob {
     }
 
     /// The submission for one file: its form and findings, or its reason when unreadable.
-    func submission(file: String, bytes: [UInt8], sha: String, read: Result<(Form, Template?), Error>,
+    /// `name`: the name it was received under (the desk's upload); nil: the file's own name.
+    func submission(file: String, name received: String? = nil, bytes: [UInt8], sha: String, read: Result<(Form, Template?), Error>,
                     receivedAt: String, describe: (Error) -> String) throws -> NewSubmission {
-        let name = URL(fileURLWithPath: file).lastPathComponent
+        let name = received ?? URL(fileURLWithPath: file).lastPathComponent
         switch read {
         case .failure(let error):
-            let reason = describe(error)
+            // A desk upload is read from a temporary file: its reason names the file as received.
+            let reason = received == nil ? describe(error) : describe(error).replacingOccurrences(of: file, with: name)
             return NewSubmission(bytes: bytes, sha256: sha, fileName: name, receivedAt: receivedAt, unit: name, year: year,
                                  state: .unreadable, reason: reason, template: nil, formJSON: nil,
                                  findings: [Finding(.fileUnreadable, nil, reason)])

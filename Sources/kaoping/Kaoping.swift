@@ -14,7 +14,7 @@ struct Kaoping: ParsableCommand {
           kaoping summary 考评后/ -o 汇总.xlsx       汇总各单位得分
         每个命令的说明：kaoping 命令 --help
         """,
-        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, ImportCommand.self, StatusCommand.self, NoticeCommand.self, GradingCommand.self, RulesCommand.self, Cells.self],
+        subcommands: [Inspect.self, Check.self, Fix.self, SummaryCommand.self, ImportCommand.self, StatusCommand.self, NoticeCommand.self, GradingCommand.self, ServeCommand.self, RulesCommand.self, Cells.self],
         helpNames: [.short, .long])
 }
 
