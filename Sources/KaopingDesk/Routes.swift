@@ -128,8 +128,9 @@ struct Routes: HTTPHandler {
             fields.insert(("reason", .string(s.reason ?? "无法读取")), at: 0)
             throw Reply.json(422, "Unprocessable Content", .object(fields))
         }
-        // The same bytes again: the stored submission, 200 rather than 201 (nothing was created).
-        return Reply.json(outcome.isNew ? 201 : 200, outcome.isNew ? "Created" : "OK", .object(fields)).response
+        // The same bytes again: the stored submission, still 201 as the contract says (other
+        // programs rely on it); `new: false` tells that nothing was added.
+        return Reply.json(201, "Created", .object(fields)).response
     }
 
     /// Reads and drops what is left of a refused body, up to another `Desk.maxBody` bytes: closing

@@ -20,7 +20,21 @@ public func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     return slots.items.map { $0! }
 }
 
+/// Files larger than this on disk (a real 考评表 is 20–70 KB) are read one at a time, so the
+/// memory of a batch is one big file's plus the small ones', not the cores × the worst file.
+public let bigInputBytes = 4 << 20
+private let bigInputLock = NSLock()
+
+/// Runs `body` for `file`, one at a time among files over `bigInputBytes`.
+public func oneBigInputAtATime<T>(_ file: String, _ body: () throws -> T) rethrows -> T {
+    let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+    guard size > bigInputBytes else { return try body() }
+    bigInputLock.lock()
+    defer { bigInputLock.unlock() }
+    return try body()
+}
+
 /// Reads files concurrently through the pipeline; results in input order.
 public func readAll(_ files: [String], pipeline: Pipeline, template: String?) -> [Result<(Form, Template?), Error>] {
-    parallelMap(files.count) { i in Result { try pipeline.read(files[i], template: template) } }
+    parallelMap(files.count) { i in Result { try oneBigInputAtATime(files[i]) { try pipeline.read(files[i], template: template) } } }
 }

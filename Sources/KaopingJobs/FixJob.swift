@@ -58,7 +58,7 @@ public struct FixJob {
     /// Writes every output; reports in input order.
     public func run(_ jobs: [(input: String, output: String)]) -> [Report] {
         let allInputs = jobs.map(\.input)
-        return parallelMap(jobs.count) { i in fix(jobs[i].input, to: jobs[i].output, inputs: allInputs) }
+        return parallelMap(jobs.count) { i in oneBigInputAtATime(jobs[i].input) { fix(jobs[i].input, to: jobs[i].output, inputs: allInputs) } }
     }
 
     func fix(_ file: String, to out: String, inputs: [String]) -> Report {

@@ -56,7 +56,7 @@ public struct ImportJob {
             let indices = Array(batch.indices)
             let read = parallelMap(indices) { i -> Result<(Form, Template?), Error>? in
                 guard known[i] == nil, case .success = raw[i] else { return nil }
-                return Result { try Pipeline(store: store).read(batch[i]) }
+                return Result { try oneBigInputAtATime(batch[i]) { try Pipeline(store: store).read(batch[i]) } }
             }
             // 3. Stored in input order, one transaction each.
             for (i, file) in batch.enumerated() {
@@ -144,18 +144,5 @@ struct ImportReadError: Error { var reason: String }
 
 /// `transform` over `items` on every core; results in input order.
 func parallelMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
-    let slots = Slots<U>(items.count)
-    let lock = NSLock()
-    withoutActuallyEscaping(transform) { t in
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
-            let r = t(items[i])
-            lock.lock(); slots.items[i] = r; lock.unlock()
-        }
-    }
-    return slots.items.map { $0! }
-}
-
-private final class Slots<U>: @unchecked Sendable {
-    var items: [U?]
-    init(_ n: Int) { items = Array(repeating: nil, count: n) }
+    parallelMap(items.count) { transform(items[$0]) }
 }

@@ -29,7 +29,7 @@ public func writeAtomically(to path: String, inputs: [String] = [], constantMemo
     let dir = (path as NSString).deletingLastPathComponent
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
-        throw WriteError.libxlsxwriter(path: path, reason: "directory \(dir) does not exist")
+        throw WriteError.libxlsxwriter(path: path, reason: "输出文件夹 \(dir) 不存在 (directory does not exist)")
     }
     // Created here, O_EXCL|O_NOFOLLOW: nothing planted at a name can be written through.
     let tmp = try TempOutput(for: path)

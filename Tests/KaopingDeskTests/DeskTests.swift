@@ -142,7 +142,7 @@ final class DeskTests: XCTestCase {
         for key in ["warnings", "infos"] { XCTAssertNotNil(j[key] as? Int, key) }
 
         let again = try await upload(b, name: "另一个名字.xlsx")
-        XCTAssertEqual(again.status, 200)
+        XCTAssertEqual(again.status, 201)
         XCTAssertEqual(try again.json()["new"] as? Bool, false)
         XCTAssertEqual(try again.json()["round"] as? Int, 1)
 
@@ -239,12 +239,12 @@ final class DeskTests: XCTestCase {
 
     func testConcurrentUploadsOfSameBytesMakeOneSubmission() async throws {
         let b = try bytes(DeskTests.sample)
-        let codes = try await withThrowingTaskGroup(of: Int.self) { g in
-            for i in 0..<8 { g.addTask { try await self.upload(b, name: "copy-\(i).xlsx").status } }
+        let answers = try await withThrowingTaskGroup(of: (Int, Bool?).self) { g in
+            for i in 0..<8 { g.addTask { let r = try await self.upload(b, name: "copy-\(i).xlsx"); return (r.status, try r.json()["new"] as? Bool) } }
             return try await g.reduce(into: []) { $0.append($1) }
         }
-        XCTAssertEqual(codes.filter { $0 == 201 }.count, 1, "\(codes)")
-        XCTAssertEqual(codes.filter { $0 == 200 }.count, 7, "\(codes)")
+        XCTAssertEqual(answers.filter { $0.0 == 201 }.count, 8, "\(answers)")
+        XCTAssertEqual(answers.filter { $0.1 == true }.count, 1, "one of them stored it: \(answers)")
         let u = units(try await status())
         XCTAssertEqual(u.count, 1)
         XCTAssertEqual((u.first?["rounds"] as? [Any])?.count, 1)
