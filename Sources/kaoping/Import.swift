@@ -34,7 +34,7 @@ struct ImportCommand: ParsableCommand {
         let register: Register
         do { register = try Register(path: path) } catch { fail(error) }
         let job = ImportJob(inputs: inputs, year: year, store: store, register: register)
-        let progress = ProgressLine()
+        let progress = Progress()
         let outcomes: [ImportOutcome]
         do {
             outcomes = try job.run(describe: { describe($0) }) { i, n, file, outcome in
@@ -45,10 +45,10 @@ struct ImportCommand: ParsableCommand {
                 }
             }
         } catch {
-            progress.end()
+            progress.finish()
             fail(error)
         }
-        progress.end()
+        progress.finish()
         if progress.tty {
             // On a terminal the bar hid the per-file lines: list what needs attention.
             for o in outcomes where o.failure != nil || o.submission?.state != .ok {
@@ -75,24 +75,5 @@ struct ImportCommand: ParsableCommand {
             return "无法读取，已登记原文件\(again)：" + (s.reason ?? "").replacingOccurrences(of: o.file + ": ", with: "")
         }
         return "\(who) 第 \(s.round) 轮\(again)，\(s.errors) 个错误，\(s.warnings) 个警告，\(s.infos) 条提示"
-    }
-}
-
-/// A progress bar on stderr when it is a terminal (`summary` shows the same).
-final class ProgressLine {
-    let tty = isatty(2) != 0
-    private var lastWidth = 0
-    func bar(_ done: Int, _ count: Int, _ file: String) {
-        let width = 30
-        let filled = count == 0 ? width : done * width / count
-        var name = URL(fileURLWithPath: file).lastPathComponent
-        if name.count > 40 { name = "…" + name.suffix(39) }
-        let line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(count) \(name)"
-        let pad = max(0, lastWidth - line.count)
-        FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: pad)).utf8))
-        lastWidth = line.count
-    }
-    func end() {
-        if tty && lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)); lastWidth = 0 }
     }
 }
