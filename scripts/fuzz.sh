@@ -32,11 +32,11 @@ esac
 #    runtime is not needed yet.
 #    One comma-separated flag: given as two -sanitize= options, swiftc 6.3 keeps only the last one
 #    (ASan without coverage, or coverage without ASan).
-for t in KaopingModel XLSXReader; do
+for t in KaopingWriter XLSXReader; do
   swift build -c release --scratch-path "$out" --target "$t" \
     -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true
 done
-targets="XLSXCore GridKit XLSXReader KaopingModel"
+targets="XLSXCore GridKit XLSXReader KaopingModel KaopingRules KaopingWriter"
 entry=Fuzz/FuzzEntry.swift
 if [ "$reader" = xls ]; then
   swift build -c release --scratch-path "$out" --target XLSReader \
@@ -58,8 +58,9 @@ if [ ! -x "$bin" ] || [ -n "$(find "$entry" "${objs[@]}" -newer "$bin" 2>/dev/nu
     -I "$rel/Modules" \
     -Xcc -fmodule-map-file="$root/Sources/CZip/module.modulemap" \
     -Xcc -fmodule-map-file="$root/Sources/CExpat/module.modulemap" \
+    -Xcc -fmodule-map-file="$root/Sources/CXlsxWriter/module.modulemap" \
     -module-cache-path "$out/ModuleCache-fuzz" \
-    "$entry" "${objs[@]}" -lzip -lexpat -o "$bin" 2>&1 \
+    "$entry" "${objs[@]}" -lzip -lexpat -lxlsxwriter -o "$bin" 2>&1 \
     | grep -v "Cannot export local symbol" >&2 || true
   test -x "$bin" || { echo "fuzz: link failed" >&2; exit 2; }
   echo "fuzz: built $bin" >&2
@@ -172,6 +173,9 @@ title = "<row r='1'><c r='A1' t='inlineStr'><is><t>2024年度泉州市某局绩�
 sst = "<sst xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><si><t>一级指标（2分）</t></si></sst>"
 put(bundle(ns + title + "<row r='2'>" + hdr + "</row>" + body + "</sheetData><mergeCells><mergeCell ref='A1:G1'/><mergeCell ref='B3:B4'/></mergeCells></worksheet>", sst))
 put(bundle(ns + "<row r='1'><c r='A1'><v>1</v></c></row></sheetData></worksheet>"))
+# Dense sheets the harness generates itself (KPD1 + rows hi/lo, cols, header?, kind, merges?).
+for params in ([0, 8, 9, 1, 0, 1], [1, 0, 3, 0, 1, 0], [0, 64, 7, 1, 2, 1], [2, 0, 11, 1, 3, 0]):
+    put(b"KPD1" + bytes(params))
 PY
 
 # A dictionary of the tokens that matter to the readers (libFuzzer wants ASCII: \xNN escapes).
