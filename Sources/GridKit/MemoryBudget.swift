@@ -9,8 +9,9 @@ public enum MemoryBudget {
     /// What a kept cell costs at most, with its share of the grid's index, shared strings and
     /// malloc's overhead (measured: a 200,000 × 10 sheet held in about 600 MiB).
     public static let bytesPerCell = 400
-    /// What the process needs besides the cells: runtime, threads' stacks, libraries.
-    public static let baseBytes = 160 << 20
+    /// What the process needs besides the cells: runtime, libraries, threads' stacks and
+    /// malloc's per-thread arenas, which count against the address-space limit in full.
+    public static let baseBytes = 384 << 20
 
     /// Cells allowed in memory at once; `Int.max` without a limit.
     public static let cells: Int = {
