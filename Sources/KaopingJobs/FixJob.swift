@@ -38,6 +38,20 @@ public struct FixJob {
             throw JobError("\(output): 有多个输入文件时，-o 必须是已有的文件夹或以 / 结尾 (with several inputs, -o must be a folder)")
         }
         guard outIsDir else { return files.map { ($0, output) } }
+        let dir = try FixJob.outputFolder(output, exists: exists)
+        var taken = Set<String>()
+        return files.map { file in
+            let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            var name = stem + ".xlsx", n = 2
+            while !taken.insert(name).inserted { name = "\(stem)-\(n).xlsx"; n += 1 }
+            return (file, dir + "/" + name)
+        }
+    }
+
+    /// A folder output made ready: refused when it exists as something else, created when
+    /// missing; its path without trailing slashes (no `out//name.xlsx`). Shared by every job
+    /// that writes one file per input or per unit.
+    static func outputFolder(_ output: String, exists: Bool) throws -> String {
         try SafeFile.checkOutputFolder(output)
         if !exists {
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
@@ -46,13 +60,7 @@ public struct FixJob {
         }
         var dir = output
         while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
-        var taken = Set<String>()
-        return files.map { file in
-            let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-            var name = stem + ".xlsx", n = 2
-            while !taken.insert(name).inserted { name = "\(stem)-\(n).xlsx"; n += 1 }
-            return (file, dir + "/" + name)
-        }
+        return dir
     }
 
     /// Writes every output; reports in input order.

@@ -59,16 +59,7 @@ public struct GradingJob {
         if !toFolder && latest.count > 1 {
             throw JobError("\(output): 登记簿中有多个单位，-o 必须是已有的文件夹或以 / 结尾 (several units: -o must be a folder)")
         }
-        if toFolder {
-            try SafeFile.checkOutputFolder(output)
-            if !exists {
-                do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-                    throw JobError("\(output): 无法创建输出文件夹 (cannot create directory)")
-                }
-            }
-        }
-        var dir = output
-        while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+        let dir = toFolder ? try FixJob.outputFolder(output, exists: exists) : output
         var taken = Set<String>()
         return latest.map { l in
             let s = l.submission
