@@ -58,7 +58,7 @@ public struct Roster: Sendable {
     }
 
     static func parse(_ table: [[String]], file: String) throws -> Roster {
-        let norm = { (s: String) in KText.squeeze(KText.halfWidth(s)) }
+        let norm = { (s: String) in KText.folded(s) }
         guard let h = table.firstIndex(where: { $0.contains { norm($0) == "单位" || norm($0) == "单位名称" } }) else {
             throw RosterError.noUnitColumn(file: file)
         }

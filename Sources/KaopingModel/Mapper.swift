@@ -22,7 +22,7 @@ public enum MapError: Error, Equatable {
 /// Maps a loaded sheet to the 考评表 model by its header labels, not fixed positions.
 public struct FormMapper {
     /// Header label (white space removed, half-width) → column role.
-    static let roles: [String: ColumnRole] = [
+    static let roleNames: [String: ColumnRole] = [
         "项目": .project, "序号": .code, "编号": .code,
         "文件依据": .basis, "依据": .basis,
         "一级指标": .level1, "二级指标": .level2,
@@ -34,7 +34,9 @@ public struct FormMapper {
         "备注": .remark, "档次": .grade, "评定档次": .grade, "考评档次": .grade,
         "得分": .score, "考评得分": .score, "评分": .score,
     ]
-    static let groupHeaders: Set<String> = ["目标内容", "责任分解"]
+    /// Looked up by bytes (`TextKey`): a `String` key is hashed normalised, slow for Chinese.
+    static let roles: [TextKey: ColumnRole] = Dictionary(uniqueKeysWithValues: roleNames.map { (TextKey($0.key), $0.value) })
+    static let groupHeaders: Set<TextKey> = [TextKey("目标内容"), TextKey("责任分解")]
 
     public init() {}
 
@@ -90,23 +92,31 @@ public struct FormMapper {
     }
 
     /// A header label's role; a bracketed note after it (`完成时限（月）`, `责任科室(单位)`) is allowed.
-    static func role(_ text: String) -> ColumnRole? { roleOfFolded(KText.squeeze(KText.halfWidth(text))) }
+    static func role(_ text: String) -> ColumnRole? { roleOfFolded(KText.folded(text)) }
 
     static func roleOfFolded(_ t: String) -> ColumnRole? {
-        if let r = roles[t] { return r }
-        if t.hasSuffix(")"), let open = t.firstIndex(of: "("), open > t.startIndex { return roles[String(t[..<open])] }
+        // Every label is 2 to 5 characters, with or without a bracketed note: shorter or much
+        // longer texts are not looked up.
+        guard t.utf8.count >= 4 else { return nil }
+        if let r = roles[TextKey(t)] { return r }
+        if t.utf8.last == 0x29, let open = t.firstIndex(of: "("), open > t.startIndex { return roles[TextKey(String(t[..<open]))] }
         return nil
     }
 
     static func isHeaderRow<C: Collection<Cell>>(_ cells: C) -> Bool {
-        var seen = Set<String>()
+        // Roles (or group headers) seen, a handful at most: an array, not a set.
+        var seen: [String] = []
         for c in cells {
             // Header labels are short; a long text is never one (and is not folded).
             guard case .string(let s)? = c.value, s.utf8.count <= 48 else { continue }
-            let t = KText.squeeze(KText.halfWidth(s))
-            if let r = roleOfFolded(t) { seen.insert(r.rawValue) } else if groupHeaders.contains(t) { seen.insert(t) }
+            let t = KText.folded(s)
+            let key = roleOfFolded(t)?.rawValue ?? (groupHeaders.contains(TextKey(t)) ? t : nil)
+            if let key, !seen.contains(key) {
+                seen.append(key)
+                if seen.count >= 3 { return true }
+            }
         }
-        return seen.count >= 3
+        return false
     }
 
     public func map(_ grid: Grid, file: String) -> Form? {

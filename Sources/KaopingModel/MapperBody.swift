@@ -48,7 +48,7 @@ extension Mapping {
                     // The next group's label left under the merge is its label.
                     if let covered = grid.cell(r, pc), let t = text(covered) {
                         take(covered)
-                        openGroup(Mapping.classify(KText.squeeze(KText.halfWidth(t))).group, label: t, cell: covered.ref)
+                        openGroup(Mapping.classify(KText.folded(t)).group, label: t, cell: covered.ref)
                     }
                 }
             }
@@ -113,8 +113,9 @@ extension Mapping {
         if let c = cell(.grade, r) {
             take(c)
             if let t = text(c) {
-                let g = KText.squeeze(KText.halfWidth(t)).uppercased()
-                    .replacingOccurrences(of: "—", with: "-").replacingOccurrences(of: "－", with: "-")
+                // Folding made the full-width － a `-`; the em dash is typed for it too.
+                let u = KText.folded(t).uppercased()
+                let g = u.has("—") ? String(String.UnicodeScalarView(u.unicodeScalars.map { $0.value == 0x2014 ? "-" : $0 })) : u
                 if ["A+", "A", "A-", "B+", "B", "C"].contains(g) { item.grade = g } else {
                     form.findings.append(Finding(.gradeInvalid, c.ref, "档次「\(t)」不是 A+、A、A-、B+、B、C 之一"))
                 }
@@ -268,7 +269,7 @@ extension Mapping {
     }
 
     static func sameText(_ a: String, _ b: String) -> Bool {
-        KText.squeeze(a) == KText.squeeze(b) || KText.squeeze(KText.halfWidth(a)) == KText.squeeze(KText.halfWidth(b))
+        KText.squeeze(a) == KText.squeeze(b) || KText.folded(a) == KText.folded(b)
     }
 
     func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }

@@ -24,14 +24,14 @@ extension Mapping {
             if seenAnchors.contains(k) { continue }
             seenAnchors.insert(k)
             take(anchor)
-            let sq = KText.squeeze(KText.halfWidth(t))
-            if sq.hasPrefix("合计") || sq.hasPrefix("小计") { continue }
+            let sq = KText.folded(t)
+            if sq.begins(with: "合计") || sq.begins(with: "小计") { continue }
             let (s, g) = Mapping.classify(sq)
             if s != nil, let (sectionText, groupText) = Mapping.splitLabel(t) {
                 // Section and group in one cell on separate lines (`职能工作目标（68分）\n重点工作目标`,
                 // `行政能力目标\n科学行政（6分）`): both are opened.
                 openSection(s!, label: sectionText, cell: anchor.ref)
-                let gk = Mapping.classify(KText.squeeze(KText.halfWidth(groupText))).group
+                let gk = Mapping.classify(KText.folded(groupText)).group
                 if gk == nil, s == .functional {
                     form.findings.append(Finding(.labelUnrecognized, anchor.ref,
                         "项目栏「\(groupText)」不是可识别的分组名称（重点/常规/动态工作目标），已忽略"))
@@ -120,8 +120,8 @@ extension Mapping {
         var head = ""
         for (i, line) in lines.enumerated().dropLast() {
             head += line
-            let sq = KText.squeeze(KText.halfWidth(head))
-            if sq.hasSuffix("目标") || sq.hasSuffix("分)") || (sq.hasSuffix("分") && KText.labelPoints(sq) != nil) {
+            let sq = KText.folded(head)
+            if sq.ends(with: "目标") || sq.ends(with: "分)") || (sq.ends(with: "分") && KText.labelPoints(sq) != nil) {
                 let rest = lines[(i + 1)...].joined(separator: " ")
                 // `行政能力目标\n（20分）` is one label wrapped before its points.
                 return KText.labelName(rest).isEmpty ? nil : (head, rest)

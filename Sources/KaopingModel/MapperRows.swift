@@ -13,19 +13,27 @@ extension Mapping {
             own.forEach { take($0) }
             return
         }
-        let labelCells = own.filter { $0.col < (col[.weight] ?? Int.max) }
-        let labelText = labelCells.compactMap { text($0) }.map { Mapping.labelKey($0) }
-        if labelText.contains(where: { $0.has("考评得分") || $0 == "总计" }) {
+        // Each cell's text and label key once (labels are short: long texts are folded from
+        // their first 40 characters only).
+        let w = col[.weight] ?? Int.max
+        var labelText: [String] = [], squeezed: [String] = []
+        for c in own {
+            guard let t = text(c) else { continue }
+            let k = Mapping.labelKey(t)
+            squeezed.append(k)
+            if c.col < w { labelText.append(k) }
+        }
+        if let total = labelText.first(where: { $0.has("考评得分") || $0 == "总计" }) {
             form.totalDeclared = weightValue(r)
             form.totalCell = weightCell(r)?.ref
             form.totalFormula = weightCell(r)?.formula
-            form.totalLabel = labelText.first { $0.has("考评得分") || $0 == "总计" }
+            form.totalLabel = total
             takeSummaryRow(r, own)
             form.layout.lastBodyRow = r
             inTrailer = true
             return
         }
-        if labelText.contains(where: { $0.hasPrefix("合计") || $0.hasPrefix("小计") }) {
+        if labelText.contains(where: { $0.begins(with: "合计") || $0.begins(with: "小计") }) {
             // 合计 closes the current section.
             if !form.sections.isEmpty {
                 let i = form.sections.count - 1
@@ -40,8 +48,6 @@ extension Mapping {
             form.layout.lastBodyRow = r
             return
         }
-        // Labels (合计, 绩效目标考评得分, 单位主要领导…) are short: long texts are not folded for them.
-        let squeezed = own.compactMap { text($0) }.map { Mapping.labelKey($0) }
         // A page break's `续表` line, or a note row `（注：以上指标…）`, is no item: the line is the
         // sheet's layout, the note is kept with the lines under the table.
         if !squeezed.isEmpty, squeezed.allSatisfy(Mapping.isContinuationLine) { own.forEach { take($0) }; return }
@@ -51,7 +57,7 @@ extension Mapping {
             for c in own { take(c); if let t = text(c) { form.trailer.append((c.ref, t)) } }
             return
         }
-        if squeezed.contains(where: { Mapping.trailerStarts.contains(where: $0.hasPrefix) }) && form.sections.count > 0 {
+        if form.sections.count > 0, squeezed.contains(where: Mapping.startsTrailer) {
             inTrailer = true
             readTrailer(own)
             return
@@ -75,13 +81,12 @@ extension Mapping {
     }
 
     /// A cell's text folded for label tests, from its first 40 characters only.
-    static func labelKey(_ t: String) -> String {
-        KText.squeeze(KText.halfWidth(t.count > 40 ? String(t.prefix(40)) : t))
-    }
+    static func labelKey(_ t: String) -> String { KText.folded(t, limit: 40) }
 
     /// `续表`, `(续表)`, `续表2`, `续上表` (folded text).
     static func isContinuationLine(_ k: String) -> Bool {
         var t = Substring(k)
+        guard k.has("续") else { return false }
         if t.hasPrefix("(") && t.hasSuffix(")") { t = t.dropFirst().dropLast() }
         guard t.hasPrefix("续表") || t == "续上表" else { return false }
         return t.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }
@@ -89,6 +94,7 @@ extension Mapping {
 
     /// A note row: `(注:以上指标…)`, `注:…`, `注1:…` (folded text).
     static func isNote(_ k: String) -> Bool {
+        guard k.utf8.count >= 4, k.has("注") else { return false }
         var t = Substring(k)
         if t.hasPrefix("(") { t = t.dropFirst() }
         guard t.hasPrefix("注") else { return false }
@@ -97,6 +103,7 @@ extension Mapping {
     }
 
     static let trailerStarts = ["单位主要领导", "主要领导", "经办人", "联系电话", "绩效同组互审", "备注:", "备注：", "总分", "填表人"]
+    static func startsTrailer(_ k: String) -> Bool { trailerStarts.contains { k.begins(with: $0) } }
 
     mutating func readTrailer(_ own: [Cell]) {
         for c in own {

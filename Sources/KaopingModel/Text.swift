@@ -6,36 +6,98 @@ public enum KText {
     public static func halfWidth(_ s: String) -> String {
         // Full-width ASCII is EF BC 81…EF BD 9E in UTF-8 (U+FF01…U+FF5E), the ideographic space
         // E3 80 80. Rewritten byte by byte: Chinese text nearly always has some (，（）).
-        let u = Array(s.utf8)
-        guard u.contains(where: { $0 == 0xEF || $0 == 0xE3 }) else { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count)
-        var i = 0
-        while i < u.count {
-            let b = u[i]
-            if b == 0xEF, i + 2 < u.count, u[i + 1] == 0xBC || u[i + 1] == 0xBD {
-                let scalar = 0xF000 | (UInt32(u[i + 1] & 0x3F) << 6) | UInt32(u[i + 2] & 0x3F)
-                if scalar >= 0xFF01 && scalar <= 0xFF5E {
-                    out.append(UInt8(scalar - 0xFEE0)); i += 3; continue
-                }
-            } else if b == 0xE3, i + 2 < u.count, u[i + 1] == 0x80, u[i + 2] == 0x80 {
-                out.append(0x20); i += 3; continue
-            }
-            out.append(b); i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
+        fold(s, squeezing: false, limit: Int.max)
     }
 
     /// The text with every kind of white space removed (labels are printed with wrap spaces).
-    public static func squeeze(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isSpace) else { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars where !isSpace(u) { out.append(u) }
-        return String(out)
+    public static func squeeze(_ s: String) -> String { fold(s, squeezing: true, halfWidth: false, limit: Int.max) }
+
+    /// `squeeze(halfWidth(s))` in one pass over the bytes; `limit` keeps only the first so many
+    /// characters (scalars) of the text: labels are tested on their beginning.
+    public static func folded(_ s: String, limit: Int = Int.max) -> String { fold(s, squeezing: true, limit: limit) }
+
+    /// The byte-level folding behind halfWidth, squeeze and folded. Text that needs no change is
+    /// returned as it is (no copy): most cells are.
+    static func fold(_ s: String, squeezing: Bool, halfWidth: Bool = true, limit: Int) -> String {
+        var bytes = s
+        return bytes.withUTF8 { u -> String in
+            let n = u.count
+            // A first pass only looks: nothing to fold, nothing to cut → the same string.
+            var i = 0, scalars = 0, clean = true
+            while i < n {
+                let b = u[i]
+                if b < 0x80 {
+                    if squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) { clean = false; break }
+                    i += 1
+                } else {
+                    let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                    if (halfWidth && b == 0xEF && i + 1 < n && (u[i + 1] == 0xBC || u[i + 1] == 0xBD))
+                        || ((halfWidth || squeezing) && b == 0xE3 && i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80)
+                        || (squeezing && spaceLength(u, i) > 0) { clean = false; break }
+                    i += len
+                }
+                scalars += 1
+                if scalars >= limit && i < n { clean = false; break }
+            }
+            if clean { return String(s) }
+            return String(unsafeUninitializedCapacity: n) { out in
+                var i = 0, o = 0, scalars = 0
+                while i < n && scalars < limit {
+                    let b = u[i]
+                    scalars += 1
+                    if b < 0x80 {
+                        i += 1
+                        if squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) { continue }
+                        out[o] = b; o += 1; continue
+                    }
+                    if halfWidth, b == 0xEF, i + 2 < n, u[i + 1] == 0xBC || u[i + 1] == 0xBD {
+                        let scalar = 0xF000 | (UInt32(u[i + 1] & 0x3F) << 6) | UInt32(u[i + 2] & 0x3F)
+                        if scalar >= 0xFF01 && scalar <= 0xFF5E {
+                            out[o] = UInt8(scalar - 0xFEE0); o += 1; i += 3; continue
+                        }
+                    }
+                    if squeezing {
+                        let sp = spaceLength(u, i)
+                        if sp > 0 { i += sp; continue }
+                    } else if halfWidth, b == 0xE3, i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0x80 {
+                        out[o] = 0x20; o += 1; i += 3; continue
+                    }
+                    let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                    var k = 0
+                    while k < len && i < n { out[o] = u[i]; o += 1; i += 1; k += 1 }
+                }
+                return o
+            }
+        }
+    }
+
+    /// The length in bytes of a white-space scalar above ASCII starting at byte i (as `isSpace`
+    /// lists them), or 0.
+    @inline(__always) static func spaceLength(_ u: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let b = u[i], n = u.count
+        switch b {
+        case 0xC2:
+            return i + 1 < n && (u[i + 1] == 0x85 || u[i + 1] == 0xA0) ? 2 : 0
+        case 0xE1:
+            return i + 2 < n && u[i + 1] == 0x9A && u[i + 2] == 0x80 ? 3 : 0
+        case 0xE2:
+            guard i + 2 < n else { return 0 }
+            let c = u[i + 1], d = u[i + 2]
+            if c == 0x80 && ((d >= 0x80 && d <= 0x8B) || d == 0xA8 || d == 0xA9 || d == 0xAF) { return 3 }
+            return c == 0x81 && d == 0x9F ? 3 : 0
+        case 0xE3:
+            return i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80 ? 3 : 0
+        case 0xEF:
+            return i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF ? 3 : 0
+        default:
+            return 0
+        }
     }
 
     public static func trim(_ s: String) -> String {
         let u = s.unicodeScalars
+        // Most cells have nothing to trim: looked at their first and last scalars only.
+        if let f = u.first, let l = u.last, !isSpace(f), !isSpace(l) { return s }
         guard let first = u.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = u.lastIndex(where: { !isSpace($0) })!
         if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
@@ -53,19 +115,29 @@ public enum KText {
         }
     }
 
+    /// Unicode's White_Space (what `Character.isWhitespace` tests), without a property look-up.
+    @inline(__always) static func isWhiteSpaceProperty(_ v: UInt32) -> Bool {
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        switch v {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
     /// A number as units write it: `2`, `1.5分`, `２`, ` 1.5 `. Nil when it is not one.
     public static func number(_ s: String) -> Double? {
-        var t = squeeze(halfWidth(s))
-        if t.hasSuffix("分") { t.removeLast() }
-        guard !t.isEmpty, t.count < 40 else { return nil }
-        guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }) else { return nil }
+        var t = folded(s)
+        if t.utf8.last == 0x86, t.hasSuffix("分") { t.removeLast() }
+        // ASCII only, so bytes are characters.
+        guard !t.isEmpty, t.utf8.count < 40 else { return nil }
+        guard t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B }) else { return nil }
         return Double(t)
     }
 
     /// Points at the end of a 一级指标 text: `…（4分）`, `…(5 分)`; the last such bracket wins.
     public static func trailingPoints(_ s: String) -> Double? {
-        let t = squeeze(halfWidth(s))
-        guard t.hasSuffix("分)") else { return nil }
+        let t = folded(s)
+        guard t.utf8.last == 0x29, t.hasSuffix("分)") else { return nil }
         guard let open = t.lastIndex(of: "(") else { return nil }
         let inner = t[t.index(after: open)..<t.index(t.endIndex, offsetBy: -2)]
         return Double(inner)
@@ -73,7 +145,7 @@ public enum KText {
 
     /// Points anywhere in a label: `职能工作目标（68分）`, `职能工作目标80分`, `科学行政 (4分)`.
     public static func labelPoints(_ s: String) -> Double? {
-        let t = squeeze(halfWidth(s))
+        let t = folded(s)
         guard let fen = t.lastIndex(of: "分") else { return nil }
         var start = fen
         while start > t.startIndex {
@@ -85,7 +157,7 @@ public enum KText {
 
     /// A label's name: white space, brackets and points removed (`管理 创新 (6 分)` → `管理创新`).
     public static func labelName(_ s: String) -> String {
-        var t = squeeze(halfWidth(s))
+        var t = folded(s)
         // Drop a points suffix in or out of brackets.
         if let fen = t.lastIndex(of: "分"), labelPoints(String(t[...fen])) != nil {
             var start = fen
@@ -107,27 +179,34 @@ public enum KText {
     public static func names(_ s: String?) -> [String] {
         guard let s else { return [] }
         // Tokens, each with whether only spaces (no line break, no separator) came before it.
-        var tokens: [(text: String, spaced: Bool)] = []
-        var cur = ""
+        // Scalar by scalar: the separators and spaces are all single scalars.
+        var tokens: [(text: Substring, spaced: Bool)] = []
         var spacedOnly = true   // what lies between the last token and the current position
-        for ch in s {
-            let hard = ch == "、" || ch == "," || ch == "，" || ch == "/" || ch == "／" || ch == ";" || ch == "；"
-                || ch == "､" || ch.isNewline
-            if hard || ch.isWhitespace {
-                if !cur.isEmpty { tokens.append((cur, spacedOnly)); cur = ""; spacedOnly = true }
+        let u = s.unicodeScalars
+        var start: String.Index? = nil
+        var at = u.startIndex
+        while at < u.endIndex {
+            let i = at
+            let v = u[i].value
+            let hard = v == 0x3001 || v == 0x2C || v == 0xFF0C || v == 0x2F || v == 0xFF0F || v == 0x3B || v == 0xFF1B
+                || v == 0xFF64 || (v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029
+            if hard || isWhiteSpaceProperty(v) {
+                if let st = start { tokens.append((s[st..<i], spacedOnly)); start = nil; spacedOnly = true }
                 if hard { spacedOnly = false }
-                continue
+            } else if start == nil {
+                start = i
             }
-            cur.append(ch)
+            at = u.index(after: i)
         }
-        if !cur.isEmpty { tokens.append((cur, spacedOnly)) }
+        if let st = start { tokens.append((s[st...], spacedOnly)) }
+        func single(_ t: Substring) -> Bool { t.utf8.count <= 16 && t.count == 1 }
         var out: [String] = []
         var i = 0
         while i < tokens.count {
-            if tokens[i].text.count == 1, i + 1 < tokens.count, tokens[i + 1].text.count == 1, tokens[i + 1].spaced {
-                out.append(tokens[i].text + tokens[i + 1].text); i += 2
+            if single(tokens[i].text), i + 1 < tokens.count, single(tokens[i + 1].text), tokens[i + 1].spaced {
+                out.append(String(tokens[i].text + tokens[i + 1].text)); i += 2
             } else {
-                out.append(tokens[i].text); i += 1
+                out.append(String(tokens[i].text)); i += 1
             }
         }
         return out
@@ -149,6 +228,12 @@ public enum KText {
     /// another dash, spaces inside or around it (also U+3000). A trailing `.`/`、` is no retyping.
     /// Nil when the text is no code.
     public static func codeRetyped(_ s: String) -> (code: String, retyped: Bool)? {
+        // Most codes are typed plainly (`1-2-3`): taken as they are.
+        let b = s.utf8
+        if let f = b.first, f >= 0x30 && f <= 0x39, let l = b.last, l >= 0x30 && l <= 0x39, b.count <= 24,
+           b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }), !s.has("--") {
+            return (s, false)
+        }
         var out = String.UnicodeScalarView()
         var retyped = false
         var n = 0
@@ -159,7 +244,9 @@ public enum KText {
             else if u.value >= 0xFF10 && u.value <= 0xFF19 { out.append(Unicode.Scalar(u.value - 0xFEE0)!); retyped = true }
             else if isDash(u) { out.append("-"); if u.value != 0x2D { retyped = true } }
             else if isSpace(u) { retyped = true }
-            else { out.append(u) }
+            // Anything else can only be a final `.`/`、`; any other text is no code.
+            else if u.value == 0x2E || u.value == 0x3001 || u.value == 0x2C || u.value == 0xFF0C || u.value == 0x3002 || u.value == 0xFF0E { out.append(u) }
+            else { return nil }
         }
         var t = String(out)
         while let l = t.last, ".、,，。．".contains(l) { t.removeLast() } // `1-1-1.`, `4-1、`
@@ -172,6 +259,22 @@ public enum KText {
     public static func round(_ d: Double) -> Double { (d * 1_000_000).rounded() / 1_000_000 }
 }
 
+/// A string hashed and compared by its UTF-8 bytes. Swift hashes and compares a `String` by
+/// its normalised characters, many times slower for Chinese; the texts looked up this way
+/// (labels, item texts of one sheet and its template) are compared as typed.
+public struct TextKey: Hashable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public static func == (a: TextKey, b: TextKey) -> Bool {
+        var x = a.text, y = b.text
+        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
+    }
+    public func hash(into h: inout Hasher) {
+        var t = text
+        t.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 extension String {
     /// Substring test on the UTF-8 bytes; Foundation's `contains` goes through NSString and is
     /// many times slower on the mapper's hot path.
@@ -181,14 +284,30 @@ extension String {
         return hay.withUTF8 { h in
             nee.withUTF8 { n in
                 guard h.count >= n.count else { return false }
-                let first = n[0], last = h.count - n.count
+                // memchr for the first byte, then memcmp (memmem is not in Swift's Glibc).
+                let base = h.baseAddress!, first = Int32(n[0]), end = h.count - n.count
                 var i = 0
-                while i <= last {
-                    if h[i] == first && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
-                    i += 1
+                while i <= end {
+                    guard let p = memchr(base + i, first, end - i + 1) else { return false }
+                    let at = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self) - base
+                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                    i = at + 1
                 }
                 return false
             }
         }
+    }
+
+    /// Prefix test on the UTF-8 bytes: `hasPrefix` compares by characters (with normalisation),
+    /// many times slower for Chinese text.
+    public func begins(with prefix: String) -> Bool {
+        utf8.count >= prefix.utf8.count && utf8.starts(with: prefix.utf8)
+    }
+
+    /// Suffix test on the UTF-8 bytes (see `begins(with:)`).
+    public func ends(with suffix: String) -> Bool {
+        let n = utf8.count, k = suffix.utf8.count
+        guard n >= k else { return false }
+        return utf8[utf8.index(utf8.startIndex, offsetBy: n - k)...].elementsEqual(suffix.utf8)
     }
 }

@@ -34,7 +34,7 @@ public enum AcrossYears {
 
     static let fixedKinds: Set<String> = [SectionKind.administrative.rawValue, SectionKind.civility.rawValue, SectionKind.safety.rawValue]
 
-    static func fold(_ s: String) -> String { KText.squeeze(KText.halfWidth(s)) }
+    static func fold(_ s: String) -> String { KText.folded(s) }
 
     /// `item.same-as-last-year` (info) for each item whose text and weight equal an item of the
     /// unit's previous year (text compared without white space, full-width folded).

@@ -181,7 +181,7 @@ public final class Register {
     /// A unit's name folded for matching: full-width to half-width, white space removed, a leading
     /// `泉州市` dropped (泉州市城市管理局 and 城市管理局 are one unit; 市城管局 needs a roster alias).
     public static func unitKey(_ unit: String) -> String {
-        var k = KText.squeeze(KText.halfWidth(unit))
+        var k = KText.folded(unit)
         if k.hasPrefix("泉州市") && k.count > 3 { k.removeFirst(3) }
         return k
     }

@@ -11,8 +11,9 @@ public struct Checker {
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-6 }
     /// Text compared as the office reads it: no white space, half-width punctuation, no final 。.
     static func norm(_ s: String) -> String {
-        var t = KText.squeeze(KText.halfWidth(s))
-        while let l = t.last, "。.;；".contains(l) { t.removeLast() }
+        var t = KText.folded(s)
+        // Scalars: the four marks are single scalars, and `last` by characters is slow.
+        while let l = t.unicodeScalars.last, l == "。" || l == "." || l == ";" || l == "；" { t.unicodeScalars.removeLast() }
         return t
     }
 

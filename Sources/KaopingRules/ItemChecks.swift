@@ -5,10 +5,10 @@ extension Checker {
     func checkItems(_ form: Form, _ out: inout Findings) {
         let rules = template.rules
         var codes: [String: Int] = [:]
-        var texts: [String: Int] = [:]
+        var texts: [TextKey: Int] = [:]
         /// Indicator code → the row of the first indicator that has it: two 一级指标 coded 1-10.
         var indicatorCodes: [String: Int] = [:]
-        let adminTexts = Set((template.section(.administrative)?.fixedItems ?? []).map { Checker.norm($0.text) })
+        let adminTexts = Set((template.section(.administrative)?.fixedItems ?? []).map { TextKey(Checker.norm($0.text)) })
         for s in form.sections {
             for g in s.groups {
                 for ind in g.indicators {
@@ -25,14 +25,21 @@ extension Checker {
                     let indicatorTopic = rules.functionalForbiddenKeywords.contains { ind.text.has($0) }
                     // Who a message is about: the item's 序号 and its 一级指标, so `7 缺少责任人`
                     // reads 序号 7（一级指标「…」）缺少责任人.
-                    let flat = ind.text.split(whereSeparator: \.isNewline).joined()
-                    let indicatorName = flat.count > 16 ? String(flat.prefix(16)) + "…" : flat
+                    // The names are built only for a finding (most items have none).
+                    func indicatorName() -> String {
+                        let flat = ind.text.split(whereSeparator: \.isNewline).joined()
+                        return flat.count > 16 ? String(flat.prefix(16)) + "…" : flat
+                    }
+                    let indicatorKey = TextKey(Checker.norm(ind.text))
                     for (n, it) in ind.items.enumerated() {
                         let code = it.code ?? ind.code
-                        let which = indicatorName.isEmpty ? "" : "（\(s.kind == .functional ? "一级指标" : "指标")「\(indicatorName)」）"
-                        let where_ = it.code.map { "序号 \($0)\(which)" } ?? "第 \(it.row) 行\(which)"
+                        func where_() -> String {
+                            let name = indicatorName()
+                            let which = name.isEmpty ? "" : "（\(s.kind == .functional ? "一级指标" : "指标")「\(name)」）"
+                            return it.code.map { "序号 \($0)\(which)" } ?? "第 \(it.row) 行\(which)"
+                        }
                         if it.weight == nil {
-                            out.add(.itemWeightMissing, out.ref(.weight, it.row), "\(where_) 缺少权重", code: code)
+                            out.add(.itemWeightMissing, out.ref(.weight, it.row), "\(where_()) 缺少权重", code: code)
                         }
                         if let c = it.code {
                             if let prev = codes[c] {
@@ -54,29 +61,29 @@ extension Checker {
                             out.add(.codeMissing, out.ref(.code, it.row), "第 \(it.row) 行缺少序号", code: ind.code)
                         }
                         if let t = it.text {
-                            let key = Checker.norm(t)
-                            if key == Checker.norm(ind.text) {
-                                out.add(.itemSameAsIndicator, out.ref(.level2, it.row), "\(where_) 的二级指标与其一级指标内容相同", code: code)
+                            let key = TextKey(Checker.norm(t))
+                            if key == indicatorKey {
+                                out.add(.itemSameAsIndicator, out.ref(.level2, it.row), "\(where_()) 的二级指标与其一级指标内容相同", code: code)
                             }
                             if let prev = texts[key] {
-                                out.add(.itemDuplicate, out.ref(.level2, it.row), "\(where_) 与第 \(prev) 行的二级指标内容相同", code: code)
+                                out.add(.itemDuplicate, out.ref(.level2, it.row), "\(where_()) 与第 \(prev) 行的二级指标内容相同", code: code)
                             } else { texts[key] = it.row }
                             if s.kind == .functional && adminTexts.contains(key) {
-                                out.add(.functionalDuplicatesAdmin, out.ref(.level2, it.row), "\(where_) 与行政能力目标的指标重复", code: code)
+                                out.add(.functionalDuplicatesAdmin, out.ref(.level2, it.row), "\(where_()) 与行政能力目标的指标重复", code: code)
                             }
                         } else if s.kind == .functional && !(ind.items.count == 1 && n == 0) {
-                            out.add(.itemTextMissing, out.ref(.level2, it.row), "\(where_) 缺少二级指标内容", code: code)
+                            out.add(.itemTextMissing, out.ref(.level2, it.row), "\(where_()) 缺少二级指标内容", code: code)
                         }
-                        if it.deadline == nil { out.add(.itemDeadlineMissing, out.ref(.deadline, it.row), "\(where_) 缺少完成时限", code: code) }
-                        if it.leaders.isEmpty { out.add(.itemLeadersMissing, out.ref(.leaders, it.row), "\(where_) 缺少分管领导", code: code) }
-                        if it.departments.isEmpty { out.add(.itemDepartmentsMissing, out.ref(.departments, it.row), "\(where_) 缺少责任部门", code: code) }
-                        if it.persons.isEmpty { out.add(.itemPersonsMissing, out.ref(.persons, it.row), "\(where_) 缺少责任人", code: code) }
+                        if it.deadline == nil { out.add(.itemDeadlineMissing, out.ref(.deadline, it.row), "\(where_()) 缺少完成时限", code: code) }
+                        if it.leaders.isEmpty { out.add(.itemLeadersMissing, out.ref(.leaders, it.row), "\(where_()) 缺少分管领导", code: code) }
+                        if it.departments.isEmpty { out.add(.itemDepartmentsMissing, out.ref(.departments, it.row), "\(where_()) 缺少责任部门", code: code) }
+                        if it.persons.isEmpty { out.add(.itemPersonsMissing, out.ref(.persons, it.row), "\(where_()) 缺少责任人", code: code) }
                         // Said once per indicator when its 一级 text names the topic, else per item.
                         if s.kind == .functional, n == 0 || !indicatorTopic {
                             let hit = n == 0 && indicatorTopic ? ind.text : (it.text ?? "")
                             if let kw = rules.functionalForbiddenKeywords.first(where: { hit.has($0) }) {
                                 out.add(.functionalAdminTopic, n == 0 && indicatorTopic ? ind.textCell : out.ref(.level2, it.row),
-                                        "\(n == 0 && indicatorTopic ? "一级指标 \(ind.code ?? "")" : where_) 涉及“\(kw)”，此类内容属于行政能力目标，不应列入职能工作目标",
+                                        "\(n == 0 && indicatorTopic ? "一级指标 \(ind.code ?? "")" : where_()) 涉及“\(kw)”，此类内容属于行政能力目标，不应列入职能工作目标",
                                         code: n == 0 && indicatorTopic ? ind.code : code)
                             }
                         }

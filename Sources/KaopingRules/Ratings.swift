@@ -63,7 +63,7 @@ public struct Ratings: Sendable {
     /// The rows under the header row that has 单位; `numbers` holds the cells that are numbers
     /// (from a workbook), nil for a CSV.
     public static func parse(table: [[String]], numbers: [[Double?]]?, file: String) throws -> Ratings {
-        let norm = { (s: String) in KText.squeeze(KText.halfWidth(s)) }
+        let norm = { (s: String) in KText.folded(s) }
         guard let h = table.firstIndex(where: { $0.contains { norm($0) == "单位" } }) else {
             throw RatingsError.noUnitColumn(file: file)
         }

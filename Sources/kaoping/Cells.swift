@@ -4,6 +4,7 @@ import KaopingJobs
 
 struct Cells: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cells",
         abstract: "读取器的调试窗口：逐个列出非空单元格（REF<TAB>类型<TAB>值[<TAB>=公式]），然后是合并区域和隐藏行列。",
         discussion: "示例：kaoping cells 城管局.xlsx | head\n类型：n 数值，s 文本，b 逻辑值，e 错误值（如 #REF!），d 日期，f 只有公式。")
     @Argument(help: ArgumentHelp("表格文件。", valueName: "文件")) var file: String

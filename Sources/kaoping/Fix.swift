@@ -4,6 +4,7 @@ import KaopingJobs
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fix",
         abstract: "写出修正后、可直接打印盖章的正式考评表。",
         discussion: """
         示例：kaoping fix 城管局.xlsx -o 修正/城管局.xlsx

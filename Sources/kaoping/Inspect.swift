@@ -4,6 +4,7 @@ import KaopingJobs
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "以 JSON（kaoping.form/1）输出一份考评表及其全部问题。",
         discussion: "示例：kaoping inspect 城管局.xlsx --json\n退出码：0 已读取；2 无法读取。")
     @Argument(help: ArgumentHelp("考评表文件（.xlsx 等）。", valueName: "文件")) var file: String
@@ -23,6 +24,7 @@ struct Inspect: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "检查考评表，逐条列出问题（严重程度、单元格、规则、说明）。",
         discussion: "示例：kaoping check 收件箱/ --quiet\n文件夹会递归查找（跳过 ~$ 开头的锁定文件和隐藏文件）。\n退出码：0 无错误；1 有错误；2 有文件无法读取（其余文件照常检查）。")
     @Argument(help: ArgumentHelp("考评表文件或文件夹。", valueName: "文件或文件夹")) var files: [String]

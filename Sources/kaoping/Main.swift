@@ -11,7 +11,7 @@ enum Main {
         // before any other thread starts.
         Interrupts.install()
         do {
-            var command = try Kaoping.parseAsRoot()
+            var command = try quickParse() ?? Kaoping.parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)
@@ -32,6 +32,17 @@ enum Main {
             exit(code.rawValue)
         }
     }
+}
+
+/// The subcommand named first, parsed on its own: building the whole tree of commands costs
+/// more than reading a form (`inspect`). Help and anything that does not parse go the full way,
+/// so every message and usage line is the root's.
+private func quickParse() -> ParsableCommand? {
+    let args = Array(CommandLine.arguments.dropFirst())
+    guard let name = args.first, let type = Kaoping.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+          !args.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" || $0 == "--experimental-dump-help" || $0.hasPrefix("--generate-completion") })
+    else { return nil }
+    return try? type.parseAsRoot(Array(args.dropFirst()))
 }
 
 private extension Kaoping {
