@@ -16,16 +16,32 @@ public enum CellRef {
     }
 
     public static func letters(_ col: Int) -> String {
-        var n = col, out: [Character] = []
-        while n > 0 {
-            let r = (n - 1) % 26
-            out.append(Character(Unicode.Scalar(UInt8(65 + r))))
-            n = (n - 1) / 26
+        // ASCII bytes into a small string (no Character array): refs are made for every finding and cell.
+        var buf: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &buf) { b in
+            var n = col, k = 8
+            while n > 0 && k > 0 {
+                k -= 1
+                b[k] = UInt8(65 + (n - 1) % 26)
+                n = (n - 1) / 26
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: b[k...]), as: UTF8.self)
         }
-        return String(out.reversed())
     }
 
-    public static func format(row: Int, col: Int) -> String { letters(col) + String(row) }
+    public static func format(row: Int, col: Int) -> String {
+        // Letters then the row number, written as bytes from the end of a 24-byte buffer.
+        var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &buf) { b in
+            var k = 24
+            var r = row
+            if r <= 0 { return letters(col) + String(row) }
+            while r > 0 { k -= 1; b[k] = UInt8(48 + r % 10); r /= 10 }
+            var n = col
+            while n > 0 && k > 0 { k -= 1; b[k] = UInt8(65 + (n - 1) % 26); n = (n - 1) / 26 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: b[k...]), as: UTF8.self)
+        }
+    }
 
     /// Parses `B12` or `$B$12`; nil when malformed.
     public static func parse(_ s: Substring) -> (row: Int, col: Int)? {

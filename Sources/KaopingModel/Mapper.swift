@@ -108,7 +108,7 @@ public struct FormMapper {
         var seen: [String] = []
         for c in cells {
             // Header labels are short; a long text is never one (and is not folded).
-            guard case .string(let s)? = c.value, s.utf8.count <= 48 else { continue }
+            guard case .string(let s)? = c.value, s.utf8.count <= 48, mayBeLabel(s) else { continue }
             let t = KText.folded(s)
             let key = roleOfFolded(t)?.rawValue ?? (groupHeaders.contains(TextKey(t)) ? t : nil)
             if let key, !seen.contains(key) {
@@ -117,6 +117,15 @@ public struct FormMapper {
             }
         }
         return false
+    }
+
+    /// The first characters of every header label: a cell starting otherwise (most body cells)
+    /// is not folded and looked up.
+    static let labelStarts: Set<UInt32> = Set((Array(roleNames.keys) + ["目标内容", "责任分解"]).compactMap { $0.unicodeScalars.first?.value })
+
+    static func mayBeLabel(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first(where: { !KText.isSpace($0) }) else { return false }
+        return labelStarts.contains(first.value)
     }
 
     public func map(_ grid: Grid, file: String) -> Form? {

@@ -15,8 +15,10 @@ extension Mapping {
 
     static func indicatorCode(_ code: String?) -> String? {
         guard let code else { return nil }
-        let segs = code.split(separator: "-")
-        return segs.count <= 2 ? code : segs.prefix(2).joined(separator: "-")
+        // Codes are ASCII digits and dashes (KText.codeRetyped): cut at the second dash.
+        let u = code.utf8
+        guard let first = u.firstIndex(of: 0x2D), let second = u[u.index(after: first)...].firstIndex(of: 0x2D) else { return code }
+        return String(code[..<second])
     }
 
     mutating func readBody(_ r: Int) {
@@ -269,7 +271,8 @@ extension Mapping {
     }
 
     static func sameText(_ a: String, _ b: String) -> Bool {
-        KText.squeeze(a) == KText.squeeze(b) || KText.folded(a) == KText.folded(b)
+        // Equal squeezed texts fold equal too: one folding each, compared by bytes.
+        TextKey(a) == TextKey(b) || TextKey(KText.folded(a)) == TextKey(KText.folded(b))
     }
 
     func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }

@@ -136,7 +136,13 @@ public enum KText {
 
     /// Points at the end of a 一级指标 text: `…（4分）`, `…(5 分)`; the last such bracket wins.
     public static func trailingPoints(_ s: String) -> Double? {
-        let t = folded(s)
+        // Only a text that ends in a bracket can: looked at before any folding.
+        guard let end = s.unicodeScalars.last(where: { !isSpace($0) }), end == ")" || end == "）" else { return nil }
+        // The bracket is at the end: only the last 64 characters are folded (points are short).
+        let u = s.unicodeScalars
+        var from = u.endIndex, k = 0
+        while from > u.startIndex && k < 64 { from = u.index(before: from); k += 1 }
+        let t = folded(from == u.startIndex ? s : String(u[from...]))
         guard t.utf8.last == 0x29, t.hasSuffix("分)") else { return nil }
         guard let open = t.lastIndex(of: "(") else { return nil }
         let inner = t[t.index(after: open)..<t.index(t.endIndex, offsetBy: -2)]
@@ -145,6 +151,7 @@ public enum KText {
 
     /// Points anywhere in a label: `职能工作目标（68分）`, `职能工作目标80分`, `科学行政 (4分)`.
     public static func labelPoints(_ s: String) -> Double? {
+        guard s.has("分") else { return nil }
         let t = folded(s)
         guard let fen = t.lastIndex(of: "分") else { return nil }
         var start = fen

@@ -49,6 +49,16 @@ public final class ZipArchive {
     deinit { zip_discard(handle) }
 
     static func key(_ name: String) -> String {
+        // Part names are nearly always ASCII: folded byte by byte.
+        let u = name.utf8
+        if u.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(u.drop { $0 == 0x2F })
+            for i in bytes.indices {
+                let b = bytes[i]
+                if b == 0x5C { bytes[i] = 0x2F } else if b >= 0x41 && b <= 0x5A { bytes[i] = b + 32 }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var s = name
         while s.hasPrefix("/") { s.removeFirst() }
         return String(s.map { $0 == "\\" ? "/" : $0 }).lowercased()

@@ -313,7 +313,8 @@ import Foundation
 struct ColumnFill {
     private var next: [Int32] = []
     mutating func fill(_ lo: Int, _ hi: Int, _ set: (Int) -> Void) {
-        if next.isEmpty { next = (0...16_385).map { Int32($0) } }
+        // Grown to the columns named so far (a form's `<cols>` stop at J, not XFD).
+        if next.count < hi + 2 { next += (next.count...(hi + 1)).map { Int32($0) } }
         var c = find(lo)
         while c <= hi {
             set(c)
