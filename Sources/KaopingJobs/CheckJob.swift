@@ -7,6 +7,8 @@ public struct CheckJob {
     public var inputs: [String]
     public var pipeline: Pipeline
     public var template: String?
+    /// Each form's JSON written too (`check --json`), on the core that read it.
+    public var writesJSON = false
     public init(inputs: [String], pipeline: Pipeline, template: String? = nil) {
         self.inputs = inputs; self.pipeline = pipeline; self.template = template
     }
@@ -17,6 +19,8 @@ public struct CheckJob {
         public var form: Form?
         public var template: Template?
         public var failure: String?
+        /// The form as JSON at level 1 of the output array, when the job writes JSON.
+        public var json: [UInt8]?
         public var errors: Int { form?.findings.filter { $0.severity == .error }.count ?? 0 }
         public var warnings: Int { form?.findings.filter { $0.severity == .warning }.count ?? 0 }
         public var infos: Int { form?.findings.filter { $0.severity == .info }.count ?? 0 }
@@ -25,11 +29,13 @@ public struct CheckJob {
     /// Folders expanded, read on every core, outcomes in input order.
     public func run() -> [Outcome] {
         let files = expandInputs(inputs)
-        let results = readAll(files, pipeline: pipeline, template: template)
-        return zip(files, results).map { file, r in
+        let json = writesJSON
+        return parallelMap(files.count) { i in
+            let r = Result { try oneBigInputAtATime(files[i]) { try pipeline.read(files[i], template: template) } }
             switch r {
-            case .success(let (form, tpl)): return Outcome(file: file, form: form, template: tpl)
-            case .failure(let e): return Outcome(file: file, failure: describe(e))
+            case .success(let (form, tpl)):
+                return Outcome(file: files[i], form: form, template: tpl, json: json ? form.json.bytes(level: 1) : nil)
+            case .failure(let e): return Outcome(file: files[i], failure: describe(e))
             }
         }
     }

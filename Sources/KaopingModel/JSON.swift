@@ -27,11 +27,32 @@ public indirect enum JSON: Equatable {
     public static func int(_ i: Int?) -> JSON { i.map { JSON.number(Double($0)) } ?? .null }
 
     public func serialized(pretty: Bool = true) -> String {
+        String(decoding: bytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 text, as bytes (printed without a `String` in between). `level` is the
+    /// nesting it is written at: an element of a pretty array is at level 1.
+    public func bytes(pretty: Bool = true, level: Int = 0) -> [UInt8] {
         // Bytes, not String appends: forms are written often (inspect, check --json).
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        write(&out, indent: pretty ? 0 : -1)
-        return String(decoding: out, as: UTF8.self)
+        write(&out, indent: pretty ? level : -1)
+        return out
+    }
+
+    /// A pretty array of values already written at level 1 (`bytes(level: 1)`), as
+    /// `JSON.array(values).serialized()` writes it: the elements can be written on every core.
+    public static func prettyArray(_ elements: [[UInt8]]) -> [UInt8] {
+        if elements.isEmpty { return Array("[]".utf8) }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(elements.reduce(16) { $0 + $1.count + 4 })
+        for (i, e) in elements.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += [10, 32, 32]
+            out += e
+        }
+        out += [10, UInt8(ascii: "]")]
+        return out
     }
 
     private func write(_ out: inout [UInt8], indent: Int) {

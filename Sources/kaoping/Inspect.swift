@@ -16,7 +16,7 @@ struct Inspect: ParsableCommand {
         do {
             let (form, _) = try templates.pipeline().read(file, sheet: sheet, template: templates.template)
             let out = Output()
-            out.line(form.json.serialized())
+            out.line(form.json.bytes())
             out.flush()
         } catch { fail(error) }
     }
@@ -35,13 +35,15 @@ struct Check: ParsableCommand {
     func run() throws {
         let pipeline: Pipeline
         do { pipeline = try templates.pipeline() } catch { fail(error) }
-        let outcomes = CheckJob(inputs: files, pipeline: pipeline, template: templates.template).run()
+        var job = CheckJob(inputs: files, pipeline: pipeline, template: templates.template)
+        job.writesJSON = json
+        let outcomes = job.run()
         let out = Output()
         for o in outcomes {
             if let reason = o.failure { stderr("kaoping: " + reason); continue }
             if !json { CheckJob.report(o, quiet: quiet).forEach(out.line) }
         }
-        if json { out.line(JSON.array(outcomes.compactMap { $0.form?.json }).serialized()) }
+        if json { out.line(JSON.prettyArray(outcomes.compactMap(\.json))) }
         out.flush()
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode(2) }
         if outcomes.contains(where: { $0.errors > 0 }) { throw ExitCode(1) }

@@ -44,6 +44,10 @@ final class Output {
         buf.append(contentsOf: s.utf8); buf.append(10)
         if buf.count >= 1 << 16 { flush() }
     }
+    func line(_ bytes: [UInt8]) {
+        buf.append(contentsOf: bytes); buf.append(10)
+        if buf.count >= 1 << 16 { flush() }
+    }
     func flush() {
         buf.withUnsafeBytes { p in
             var off = 0
