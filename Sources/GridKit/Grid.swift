@@ -14,7 +14,9 @@ public struct Grid: Sendable {
     /// Text that stands above the table outside any cell, top to bottom: a Word document's
     /// title and 参评单位 paragraphs. Spreadsheets keep these in cells and leave this empty.
     public var preamble: [String] = []
-    private var index: [Int: Int] = [:]
+    /// Where each row's cells start in `cells` (sorted by row, then column): row r is
+    /// `cells[rowStart[r]..<rowStart[r + 1]]`. Four bytes a row instead of a dictionary entry a cell.
+    private var rowStart: [Int32] = []
     /// For each merge, its anchor (top-left) as the key of every covered cell.
     private var mergeOf: [Int: Int] = [:]
     public let maxRow: Int
@@ -28,7 +30,11 @@ public struct Grid: Sendable {
                 hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = [],
                 date1904: Bool = false) {
         self.name = name; self.state = state; self.date1904 = date1904
-        self.cells = cells.sorted { ($0.row, $0.col) < ($1.row, $1.col) }
+        // Readers give cells in order; sorted only when they are not (stable: of two cells at one
+        // position the later wins, as in Excel).
+        var inOrder = true
+        for i in cells.indices.dropFirst() where (cells[i - 1].row, cells[i - 1].col) > (cells[i].row, cells[i].col) { inOrder = false; break }
+        self.cells = inOrder ? cells : cells.enumerated().sorted { ($0.element.row, $0.element.col, $0.offset) < ($1.element.row, $1.element.col, $1.offset) }.map(\.element)
         self.merges = meta.merges
         self.hiddenRows = hiddenRows
         self.hiddenCols = meta.hiddenCols
@@ -36,10 +42,14 @@ public struct Grid: Sendable {
         self.rowHeights = rowHeights
         self.formats = formats
         var mr = 0, mc = 0
-        for (i, c) in self.cells.enumerated() {
-            index[Grid.key(c.row, c.col)] = i   // a duplicate position: the later cell wins, as in Excel
-            mr = max(mr, c.row); mc = max(mc, c.col)
+        for c in self.cells { mr = max(mr, c.row); mc = max(mc, c.col) }
+        var starts = [Int32](repeating: 0, count: mr + 2)
+        var k = 0
+        for r in 0...(mr + 1) {
+            while k < self.cells.count && self.cells[k].row < r { k += 1 }
+            starts[r] = Int32(k)
         }
+        rowStart = starts
         // Merges far outside the data (or absurdly large) are not expanded cell by cell, and all
         // of them together expand at most `Grid.mergeBudget` positions: thousands of overlapping
         // 100,000-cell merges would otherwise take minutes (a hostile sheet, not a real one).
@@ -56,7 +66,14 @@ public struct Grid: Sendable {
     }
 
     public func cell(_ row: Int, _ col: Int) -> Cell? {
-        index[Grid.key(row, col)].map { cells[$0] }
+        guard row >= 0, row + 1 < rowStart.count else { return nil }
+        // The last cell at the position (a duplicate: the later wins), by binary search in the row.
+        var lo = Int(rowStart[row]), hi = Int(rowStart[row + 1])
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cells[mid].col <= col { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > Int(rowStart[row]) && cells[lo - 1].col == col ? cells[lo - 1] : nil
     }
     public func value(_ row: Int, _ col: Int) -> CellValue? { cell(row, col)?.value }
 
@@ -84,14 +101,19 @@ public struct Grid: Sendable {
 
     /// Non-empty cells of one row, in column order.
     public func row(_ r: Int) -> [Cell] {
-        // Binary search for the row's first cell.
-        var lo = 0, hi = cells.count
+        guard r >= 0, r + 1 < rowStart.count else { return [] }
+        return Array(cells[Int(rowStart[r])..<Int(rowStart[r + 1])])
+    }
+
+    /// The position of a cell in `cells` (as `cell(_:_:)` finds it), for per-cell marks kept
+    /// in an array rather than a set of positions.
+    public func index(_ row: Int, _ col: Int) -> Int? {
+        guard row >= 0, row + 1 < rowStart.count else { return nil }
+        var lo = Int(rowStart[row]), hi = Int(rowStart[row + 1])
         while lo < hi {
             let mid = (lo + hi) / 2
-            if cells[mid].row < r { lo = mid + 1 } else { hi = mid }
+            if cells[mid].col <= col { lo = mid + 1 } else { hi = mid }
         }
-        var out: [Cell] = []
-        while lo < cells.count && cells[lo].row == r { out.append(cells[lo]); lo += 1 }
-        return out
+        return lo > Int(rowStart[row]) && cells[lo - 1].col == col ? lo - 1 : nil
     }
 }

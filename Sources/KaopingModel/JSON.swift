@@ -8,6 +8,9 @@ public indirect enum JSON: Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// An array whose elements are made as they are written: a 200,000-item form's JSON is
+    /// never held whole (each indicator's subtree exists while it is written).
+    case deferred(Int, (Int) -> JSON)
 
     public static func == (a: JSON, b: JSON) -> Bool {
         switch (a, b) {
@@ -18,6 +21,8 @@ public indirect enum JSON: Equatable {
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.deferred(let n, let f), _): return JSON.array((0..<n).map(f)) == b
+        case (_, .deferred(let n, let f)): return a == JSON.array((0..<n).map(f))
         default: return false
         }
     }
@@ -34,10 +39,32 @@ public indirect enum JSON: Equatable {
     /// nesting it is written at: an element of a pretty array is at level 1.
     public func bytes(pretty: Bool = true, level: Int = 0) -> [UInt8] {
         // Bytes, not String appends: forms are written often (inspect, check --json).
+        var w = Writer(emit: nil)
+        write(&w, indent: pretty ? level : -1)
+        return w.out
+    }
+
+    /// Writes the text in chunks of about `chunk` bytes to `emit`: memory stays one chunk
+    /// (and one element of a deferred array) however long the text.
+    public func stream(pretty: Bool = true, chunk: Int = 1 << 20, _ emit: @escaping ([UInt8]) -> Void) {
+        var w = Writer(emit: emit, chunk: chunk)
+        write(&w, indent: pretty ? 0 : -1)
+        if !w.out.isEmpty { emit(w.out) }
+    }
+
+    struct Writer {
         var out: [UInt8] = []
-        out.reserveCapacity(1 << 16)
-        write(&out, indent: pretty ? level : -1)
-        return out
+        let emit: (([UInt8]) -> Void)?
+        var chunk = 1 << 20
+        init(emit: (([UInt8]) -> Void)?, chunk: Int = 1 << 20) {
+            self.emit = emit; self.chunk = chunk
+            out.reserveCapacity(emit == nil ? 1 << 16 : chunk + (1 << 16))
+        }
+        mutating func flushIfFull() {
+            guard let emit, out.count >= chunk else { return }
+            emit(out)
+            out.removeAll(keepingCapacity: true)
+        }
     }
 
     /// A pretty array of values already written at level 1 (`bytes(level: 1)`), as
@@ -55,39 +82,43 @@ public indirect enum JSON: Equatable {
         return out
     }
 
-    private func write(_ out: inout [UInt8], indent: Int) {
+    private func write(_ w: inout Writer, indent: Int) {
         let nl = indent >= 0
-        func pad(_ n: Int) { if nl { out.append(10); for _ in 0..<(2 * n) { out.append(32) } } }
+        func pad(_ w: inout Writer, _ n: Int) { if nl { w.out.append(10); for _ in 0..<(2 * n) { w.out.append(32) } } }
+        func elements(_ w: inout Writer, _ count: Int, _ element: (Int) -> JSON) {
+            if count == 0 { w.out += "[]".utf8; return }
+            w.out.append(UInt8(ascii: "["))
+            for i in 0..<count {
+                if i > 0 { w.out.append(UInt8(ascii: ",")) }
+                pad(&w, indent + 1)
+                element(i).write(&w, indent: nl ? indent + 1 : -1)
+                w.flushIfFull()
+            }
+            pad(&w, indent)
+            w.out.append(UInt8(ascii: "]"))
+        }
         switch self {
-        case .null: out += "null".utf8
-        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .null: w.out += "null".utf8
+        case .bool(let b): w.out += (b ? "true" : "false").utf8
         case .number(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)).utf8 } else if d.isFinite {
-                out += String(d).utf8
-            } else { out += "null".utf8 }
-        case .string(let s): JSON.quote(s, into: &out)
-        case .array(let a):
-            if a.isEmpty { out += "[]".utf8; return }
-            out.append(UInt8(ascii: "["))
-            for (i, v) in a.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                pad(indent + 1)
-                v.write(&out, indent: nl ? indent + 1 : -1)
-            }
-            pad(indent)
-            out.append(UInt8(ascii: "]"))
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { w.out += String(Int64(d)).utf8 } else if d.isFinite {
+                w.out += String(d).utf8
+            } else { w.out += "null".utf8 }
+        case .string(let s): JSON.quote(s, into: &w.out)
+        case .array(let a): elements(&w, a.count) { a[$0] }
+        case .deferred(let n, let f): elements(&w, n, f)
         case .object(let o):
-            if o.isEmpty { out += "{}".utf8; return }
-            out.append(UInt8(ascii: "{"))
+            if o.isEmpty { w.out += "{}".utf8; return }
+            w.out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in o.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                pad(indent + 1)
-                JSON.quote(k, into: &out)
-                out += (nl ? ": " : ":").utf8
-                v.write(&out, indent: nl ? indent + 1 : -1)
+                if i > 0 { w.out.append(UInt8(ascii: ",")) }
+                pad(&w, indent + 1)
+                JSON.quote(k, into: &w.out)
+                w.out += (nl ? ": " : ":").utf8
+                v.write(&w, indent: nl ? indent + 1 : -1)
             }
-            pad(indent)
-            out.append(UInt8(ascii: "}"))
+            pad(&w, indent)
+            w.out.append(UInt8(ascii: "}"))
         }
     }
 

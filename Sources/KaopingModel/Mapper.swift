@@ -140,7 +140,8 @@ public struct FormMapper {
 struct Mapping {
     let grid: Grid
     var form: Form
-    var consumed = Set<Int>()
+    /// Taken cells, by their position in `grid.cells` (a flag a cell, not a set of positions).
+    var consumed: [Bool]
     var col: [ColumnRole: Int] = [:]
     var projectCols: [Int] = []
     var left = 1, right = 1
@@ -154,6 +155,7 @@ struct Mapping {
 
     init(grid: Grid, file: String) {
         self.grid = grid
+        consumed = [Bool](repeating: false, count: grid.cells.count)
         form = Form(file: (file as NSString).lastPathComponent, sheet: grid.name)
     }
 
@@ -162,7 +164,8 @@ struct Mapping {
     static func isPicture(_ c: Cell) -> Bool { c.formula.map { $0.has("DISPIMG(") } ?? false }
 
     static func key(_ c: Cell) -> Int { c.row << 15 | c.col }
-    mutating func take(_ c: Cell?) { if let c { consumed.insert(Mapping.key(c)) } }
+    mutating func take(_ c: Cell?) { if let c, let i = grid.index(c.row, c.col) { consumed[i] = true } }
+    func isTaken(_ c: Cell) -> Bool { grid.index(c.row, c.col).map { consumed[$0] } ?? false }
 
     func text(_ c: Cell?) -> String? {
         guard let c, let v = c.value, !Mapping.isPicture(c) else { return nil }

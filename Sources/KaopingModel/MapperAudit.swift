@@ -30,7 +30,7 @@ extension Mapping {
         }
         // Nothing lost: every non-empty cell is in the model or named here.
         // A WPS cell picture (=DISPIMG) is ignored: a stamp, no content of the form.
-        for c in grid.cells where !c.isEmpty && !consumed.contains(Mapping.key(c)) && !Mapping.isPicture(c) {
+        for c in grid.cells where !c.isEmpty && !isTaken(c) && !Mapping.isPicture(c) {
             let t = c.value?.text ?? ("=" + (c.formula ?? ""))
             form.findings.append(Finding(.cellUnmapped, c.ref, "单元格 \(c.ref) 的内容未归入考评表：「\(String(t.prefix(60)))」"))
         }

@@ -161,14 +161,14 @@ extension Form {
             .object([
                 ("code", .str(i.code)), ("text", .string(i.text)), ("basis", .str(i.basis)),
                 ("declaredPoints", .num(i.declaredPoints)), ("points", .number(i.points)),
-                ("items", .array(i.items.map(item))),
+                ("items", .deferred(i.items.count) { item(i.items[$0]) }),
             ])
         }
         func group(_ g: Group) -> JSON {
             .object([
                 ("kind", .str(g.kind?.rawValue)), ("name", .str(g.name)),
                 ("declaredPoints", .num(g.declaredPoints)), ("points", .number(g.points)),
-                ("indicators", .array(g.indicators.map(indicator))),
+                ("indicators", .deferred(g.indicators.count) { indicator(g.indicators[$0]) }),
             ])
         }
         func section(_ s: Section) -> JSON {
@@ -185,7 +185,7 @@ extension Form {
             ("title", .str(title)), ("unit", .str(unit)), ("year", .int(year)), ("date", .str(date)),
             ("sections", .array(sections.map(section))),
             ("total", .object([("declaredPoints", .num(totalDeclared)), ("points", .number(totalPoints))])),
-            ("findings", .array(findings.map(\.json))),
+            ("findings", .deferred(findings.count) { findings[$0].json }),
         ])
     }
 }

@@ -16,7 +16,9 @@ struct Inspect: ParsableCommand {
         do {
             let (form, _) = try templates.pipeline().read(file, sheet: sheet, template: templates.template)
             let out = Output()
-            out.line(form.json.bytes())
+            // Streamed: a 200,000-row form's JSON is never held whole.
+            form.json.stream { out.write($0) }
+            out.line("")
             out.flush()
         } catch { fail(error) }
     }

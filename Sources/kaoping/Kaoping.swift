@@ -44,6 +44,10 @@ final class Output {
         buf.append(contentsOf: s.utf8); buf.append(10)
         if buf.count >= 1 << 16 { flush() }
     }
+    func write(_ bytes: [UInt8]) {
+        buf.append(contentsOf: bytes)
+        if buf.count >= 1 << 16 { flush() }
+    }
     func line(_ bytes: [UInt8]) {
         buf.append(contentsOf: bytes); buf.append(10)
         if buf.count >= 1 << 16 { flush() }
@@ -52,7 +56,7 @@ final class Output {
         buf.withUnsafeBytes { p in
             var off = 0
             while off < p.count {
-                let n = write(1, p.baseAddress! + off, p.count - off)
+                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
                 if n <= 0 { break }
                 off += n
             }
