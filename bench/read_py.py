@@ -2,6 +2,7 @@
 """The Python witnesses for reading: every cell value of the first sheet, and the merges.
 
     read_py.py openpyxl|openpyxl-ro|calamine BOOK.xlsx
+    read_py.py calamine-all BOOK.xlsx...     (every book in one process: the batch witness)
 
 Prints counts like `kaoping cells --count` so a run can be checked, not the cells.
 """
@@ -11,7 +12,16 @@ import sys
 def main():
     how, path = sys.argv[1], sys.argv[2]
     cells = merges = 0
-    if how == "calamine":
+    if how == "calamine-all":
+        from python_calamine import CalamineWorkbook
+        for p in sys.argv[2:]:
+            sheet = CalamineWorkbook.from_path(p).get_sheet_by_index(0)
+            for row in sheet.iter_rows():
+                for v in row:
+                    if v != "":
+                        cells += 1
+            merges += len(sheet.merged_cell_ranges or [])
+    elif how == "calamine":
         from python_calamine import CalamineWorkbook
         wb = CalamineWorkbook.from_path(path)
         sheet = wb.get_sheet_by_index(0)

@@ -40,6 +40,9 @@ mkdir -p "$D"
 [ -f "$D/big.xlsx" ] || python3 scripts/gen-big-sheet.py "$D/big.xlsx" 200000 >&2
 [ -f "$D/merges.xlsx" ] || python3 bench/gen-merge-sheet.py "$D/merges.xlsx" 20000 >&2
 [ -d "$D/batch" ] || python3 bench/make-batch.py Samples "$D/batch" 100 >&2
+for n in 20000 200000; do
+  [ -f "$D/form$((n / 1000))k.xlsx" ] || "$B/venv/bin/python" bench/gen-big-form.py "$D/form$((n / 1000))k.xlsx" "$n" >&2
+done
 
 echo "bench: $(nproc) cores, $(uptime | sed 's/.*load/load/')" >&2
 exec "$B/venv/bin/python" bench/bench.py

@@ -84,7 +84,14 @@ public indirect enum JSON: Equatable {
 
     private func write(_ w: inout Writer, indent: Int) {
         let nl = indent >= 0
-        func pad(_ w: inout Writer, _ n: Int) { if nl { w.out.append(10); for _ in 0..<(2 * n) { w.out.append(32) } } }
+        func pad(_ w: inout Writer, _ n: Int) {
+            guard nl else { return }
+            // A line break and the indent in one append (pretty output is half indent).
+            let k = 1 + 2 * n
+            if k <= JSON.breakAndIndent.count { w.out += JSON.breakAndIndent[..<k] } else {
+                w.out.append(10); w.out += repeatElement(32, count: 2 * n)
+            }
+        }
         func elements(_ w: inout Writer, _ count: Int, _ element: (Int) -> JSON) {
             if count == 0 { w.out += "[]".utf8; return }
             w.out.append(UInt8(ascii: "["))
@@ -121,6 +128,8 @@ public indirect enum JSON: Equatable {
             w.out.append(UInt8(ascii: "}"))
         }
     }
+
+    static let breakAndIndent: [UInt8] = [10] + [UInt8](repeating: 32, count: 64)
 
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))

@@ -142,7 +142,10 @@ struct Mapping {
     var form: Form
     /// Taken cells, by their position in `grid.cells` (a flag a cell, not a set of positions).
     var consumed: [Bool]
-    var col: [ColumnRole: Int] = [:]
+    var col: [ColumnRole: Int] = [:] { didSet { colOf = ColumnRole.allCases.map { col[$0] } } }
+    /// `col` by the role's ordinal: asked for several times a row, a dictionary look-up each.
+    private var colOf = [Int?](repeating: nil, count: ColumnRole.allCases.count)
+    @inline(__always) func column(_ role: ColumnRole) -> Int? { colOf[role.ordinal] }
     var projectCols: [Int] = []
     var left = 1, right = 1
     var headerTop = 0, headerBottom = 0

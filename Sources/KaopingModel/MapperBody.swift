@@ -7,7 +7,7 @@ extension Mapping {
 
     /// The visible cell of a role's column at a row: the merge anchor if merged.
     func cell(_ role: ColumnRole, _ r: Int) -> Cell? {
-        guard let c = col[role] else { return nil }
+        guard let c = column(role) else { return nil }
         return grid.visibleCell(r, c)
     }
 
@@ -148,7 +148,7 @@ extension Mapping {
     /// in the body at all, and the 一级 cell of the row is blank and unmerged too (a script
     /// wrote the sheet). Where the sheet has real merges, a blank cell is missing.
     mutating func mergesLost(_ role: ColumnRole, _ r: Int) -> Bool {
-        guard let c = col[role], let l1 = col[.level1] else { return false }
+        guard let c = column(role), let l1 = column(.level1) else { return false }
         if verticallyMerged == nil {
             var cols = Set<Int>()
             for m in grid.merges where m.rowCount >= 2 && m.top > headerBottom { for k in m.left...m.right { cols.insert(k) } }
@@ -161,7 +161,7 @@ extension Mapping {
 
     /// True when row r continues the current indicator (its 一级 cell is blank or merged from above).
     func sameIndicatorContinues(_ r: Int) -> Bool {
-        guard let l1 = col[.level1] else { return false }
+        guard let l1 = column(.level1) else { return false }
         if let c = grid.visibleCell(r, l1) { return c.row < r }
         return true
     }
@@ -265,7 +265,7 @@ extension Mapping {
     /// `merge.drift` when the indicator's vertical merge in a column ends above row r, a row the
     /// 序号 gives to that indicator.
     mutating func noteEndsEarly(_ role: ColumnRole, _ what: String, _ ind: Indicator, _ r: Int, _ code: String?) {
-        guard let code, ind.code != nil, let c = col[role], let m = grid.merge(at: ind.row, c),
+        guard let code, ind.code != nil, let c = column(role), let m = grid.merge(at: ind.row, c),
               m.rowCount >= 2, m.bottom < r, m.top == ind.row, let anchor = grid.cell(m.top, m.left) else { return }
         noteDrift(anchor, what, "止于第 \(m.bottom) 行，未覆盖第 \(r) 行（序号 \(code) 仍属一级指标 \(ind.code!)）")
     }
@@ -275,5 +275,5 @@ extension Mapping {
         TextKey(a) == TextKey(b) || TextKey(KText.folded(a)) == TextKey(KText.folded(b))
     }
 
-    func ref(_ role: ColumnRole, _ r: Int) -> String? { col[role].map { CellRef.format(row: r, col: $0) } }
+    func ref(_ role: ColumnRole, _ r: Int) -> String? { column(role).map { CellRef.format(row: r, col: $0) } }
 }

@@ -15,7 +15,7 @@ extension Mapping {
         }
         // Each cell's text and label key once (labels are short: long texts are folded from
         // their first 40 characters only).
-        let w = col[.weight] ?? Int.max
+        let w = column(.weight) ?? Int.max
         var labelText: [String] = [], squeezed: [String] = []
         for c in own {
             guard let t = text(c) else { continue }
@@ -74,10 +74,10 @@ extension Mapping {
     /// A 合计 or total row: its label cells, the weight and the score are the model's;
     /// anything else written on it is left to be reported.
     mutating func takeSummaryRow(_ r: Int, _ own: [Cell]) {
-        let w = col[.weight] ?? Int.max
+        let w = column(.weight) ?? Int.max
         for c in own where c.col < w { take(c) }
         take(weightCell(r))
-        if let sc = col[.score] { take(grid.visibleCell(r, sc)) }
+        if let sc = column(.score) { take(grid.visibleCell(r, sc)) }
     }
 
     /// A cell's text folded for label tests, from its first 40 characters only.
@@ -118,7 +118,7 @@ extension Mapping {
     }
 
     func weightCell(_ r: Int) -> Cell? {
-        if let w = col[.weight], let c = grid.visibleCell(r, w), c.value != nil || c.formula != nil { return c }
+        if let w = column(.weight), let c = grid.visibleCell(r, w), c.value != nil || c.formula != nil { return c }
         return nil
     }
     func weightValue(_ r: Int) -> Double? {

@@ -102,6 +102,26 @@ public struct Section: Sendable {
 /// What a column of the table holds, as its header label says.
 public enum ColumnRole: String, Sendable, Codable, CaseIterable {
     case project, project2, code, basis, level1, level2, weight, deadline, leaders, departments, persons, remark, grade, score
+
+    /// The case's position in `allCases`.
+    public var ordinal: Int {
+        switch self {
+        case .project: return 0
+        case .project2: return 1
+        case .code: return 2
+        case .basis: return 3
+        case .level1: return 4
+        case .level2: return 5
+        case .weight: return 6
+        case .deadline: return 7
+        case .leaders: return 8
+        case .departments: return 9
+        case .persons: return 10
+        case .remark: return 11
+        case .grade: return 12
+        case .score: return 13
+        }
+    }
 }
 
 /// Where the table's columns are; the writer and the checks use it.

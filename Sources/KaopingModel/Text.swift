@@ -143,10 +143,11 @@ public enum KText {
         var from = u.endIndex, k = 0
         while from > u.startIndex && k < 64 { from = u.index(before: from); k += 1 }
         let t = folded(from == u.startIndex ? s : String(u[from...]))
-        guard t.utf8.last == 0x29, t.hasSuffix("分)") else { return nil }
-        guard let open = t.lastIndex(of: "(") else { return nil }
-        let inner = t[t.index(after: open)..<t.index(t.endIndex, offsetBy: -2)]
-        return Double(inner)
+        // `…(4分)`: the bytes between the last `(` and the final `分)` (E5 88 86 29).
+        let b = Array(t.utf8), n = b.count
+        guard n >= 4, b[n - 4] == 0xE5, b[n - 3] == 0x88, b[n - 2] == 0x86, b[n - 1] == 0x29,
+              let open = b[..<(n - 4)].lastIndex(of: 0x28) else { return nil }
+        return Double(String(decoding: b[(open + 1)..<(n - 4)], as: UTF8.self))
     }
 
     /// Points anywhere in a label: `职能工作目标（68分）`, `职能工作目标80分`, `科学行政 (4分)`.
@@ -185,6 +186,10 @@ public enum KText {
     /// `李　昀`) are one padded two-character name. A line break never joins.
     public static func names(_ s: String?) -> [String] {
         guard let s else { return [] }
+        // One name as typed (no separator, no space: no byte of one) is the common cell.
+        if !s.isEmpty, !s.utf8.contains(where: { $0 <= 0x20 || $0 == 0x2C || $0 == 0x2F || $0 == 0x3B || $0 == 0xC2 || ($0 >= 0xE1 && $0 <= 0xE3) || $0 == 0xEF }) {
+            return [s]
+        }
         // Tokens, each with whether only spaces (no line break, no separator) came before it.
         // Scalar by scalar: the separators and spaces are all single scalars.
         var tokens: [(text: Substring, spaced: Bool)] = []
