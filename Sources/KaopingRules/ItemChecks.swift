@@ -27,8 +27,13 @@ extension Checker {
                     // reads 序号 7（一级指标「…」）缺少责任人.
                     // The names are built only for a finding (most items have none).
                     func indicatorName() -> String {
-                        let flat = ind.text.split(whereSeparator: \.isNewline).joined()
-                        return flat.count > 16 ? String(flat.prefix(16)) + "…" : flat
+                        // The first 16 characters, line breaks left out; counting stops there.
+                        var name = "", n = 0
+                        for ch in ind.text where !ch.isNewline {
+                            if n == 16 { return name + "…" }
+                            name.append(ch); n += 1
+                        }
+                        return name
                     }
                     let indicatorKey = TextKey(Checker.norm(ind.text))
                     for (n, it) in ind.items.enumerated() {

@@ -119,7 +119,11 @@ public final class Workbook {
         // Several sheets may name one part (a hostile workbook names it thousands of times): a
         // part the probe gave up on is not read again.
         if probe != nil, gaveUpParts.contains(sheet.part) { return nil }
+        // Cells gathered in chunks of fixed capacity, joined once into an array of the exact size:
+        // a growing array's doubling would hold up to three times the cells at its last growth.
+        var chunks: [[Cell]] = []
         var cells: [Cell] = []
+        let chunkSize = 1 << 16
         var hiddenRows = Set<Int>()
         var heights: [Int: Double] = [:]
         let meta: SheetMeta
@@ -127,6 +131,11 @@ public final class Workbook {
             meta = try streamRows(sheet) { row in
                 if row.hidden { hiddenRows.insert(row.index) }
                 if let h = row.height { heights[row.index] = h }
+                if cells.count + row.cells.count > cells.capacity {
+                    if !cells.isEmpty { chunks.append(cells) }
+                    cells = []
+                    cells.reserveCapacity(max(chunkSize, row.cells.count))
+                }
                 let before = cells.count
                 for c in row.cells where !c.isEmpty { cells.append(c) }
                 if let probe {
@@ -140,6 +149,12 @@ public final class Workbook {
         } catch is GaveUp {
             gaveUpParts.insert(sheet.part)
             return nil
+        }
+        if !chunks.isEmpty {
+            chunks.append(cells)
+            cells = []
+            cells.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+            for i in chunks.indices { cells += chunks[i]; chunks[i] = [] }
         }
         return Grid(name: sheet.name, state: sheet.state, cells: cells, meta: meta,
                     hiddenRows: hiddenRows, rowHeights: heights, formats: formats, date1904: date1904)
