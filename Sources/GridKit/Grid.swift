@@ -17,12 +17,15 @@ public struct Grid: Sendable {
     /// Where each row's cells start in `cells` (sorted by row, then column): row r is
     /// `cells[rowStart[r]..<rowStart[r + 1]]`. Four bytes a row instead of a dictionary entry a cell.
     private var rowStart: [Int32] = []
-    /// For each merge, its anchor (top-left) as the key of every covered cell.
-    private var mergeOf: [Int: Int] = [:]
+    /// The merge of every covered position, by row: row r's covered columns are
+    /// `mergeCols[mergeRowStart[r]..<mergeRowStart[r + 1]]` (ascending), each with its merge in
+    /// `mergeIndex`. Eight bytes a covered cell instead of a dictionary entry.
+    private var mergeRowStart: [Int32] = []
+    private var mergeCols: [Int32] = []
+    private var mergeIndex: [Int32] = []
     public let maxRow: Int
     public let maxCol: Int
 
-    @inline(__always) static func key(_ r: Int, _ c: Int) -> Int { r << 15 | c }
     /// How many merged positions one grid expands in all (a real sheet has a few thousand).
     static let mergeBudget = 2_000_000
 
@@ -53,14 +56,36 @@ public struct Grid: Sendable {
         // Merges far outside the data (or absurdly large) are not expanded cell by cell, and all
         // of them together expand at most `Grid.mergeBudget` positions: thousands of overlapping
         // 100,000-cell merges would otherwise take minutes (a hostile sheet, not a real one).
+        // Positions packed as row (22 bits) · column (15) · merge (27), sorted: of two merges over
+        // one position the first in the sheet wins.
         var budget = Grid.mergeBudget
+        var covered: [UInt64] = []
         for (i, m) in merges.enumerated() {
             let area = m.rowCount * m.colCount
             guard area <= 100_000, area <= budget else { continue }
             budget -= area
+            guard m.top >= 0, m.bottom < 1 << 22, m.left >= 0, m.right < 1 << 15, i < 1 << 27 else { continue }
             for r in m.top...m.bottom {
-                for c in m.left...m.right where mergeOf[Grid.key(r, c)] == nil { mergeOf[Grid.key(r, c)] = i }
+                for c in m.left...m.right { covered.append(UInt64(r) << 42 | UInt64(c) << 27 | UInt64(i)) }
             }
+        }
+        if !covered.isEmpty {
+            covered.sort()
+            let lastRow = Int(covered.last! >> 42)
+            var starts = [Int32](repeating: 0, count: lastRow + 2)
+            var cols: [Int32] = [], idx: [Int32] = []
+            cols.reserveCapacity(covered.count); idx.reserveCapacity(covered.count)
+            var prev: UInt64 = .max
+            for p in covered {
+                let pos = p >> 27
+                if pos == prev { continue }   // a later merge over the same position
+                prev = pos
+                starts[Int(p >> 42) + 1] += 1
+                cols.append(Int32(truncatingIfNeeded: (p >> 27) & 0x7FFF))
+                idx.append(Int32(truncatingIfNeeded: p & 0x7FF_FFFF))
+            }
+            for r in 1..<starts.count { starts[r] += starts[r - 1] }
+            mergeRowStart = starts; mergeCols = cols; mergeIndex = idx
         }
         maxRow = mr; maxCol = mc
     }
@@ -79,7 +104,13 @@ public struct Grid: Sendable {
 
     /// The merge covering a position, if any.
     public func merge(at row: Int, _ col: Int) -> CellRange? {
-        mergeOf[Grid.key(row, col)].map { merges[$0] }
+        guard row >= 0, row + 1 < mergeRowStart.count else { return nil }
+        var lo = Int(mergeRowStart[row]), hi = Int(mergeRowStart[row + 1])
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(mergeCols[mid]) < col { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < Int(mergeRowStart[row + 1]) && Int(mergeCols[lo]) == col ? merges[Int(mergeIndex[lo])] : nil
     }
 
     /// The cell that shows at a position: the anchor of its merge, or the cell itself.

@@ -153,6 +153,8 @@ struct Mapping {
     var inTrailer = false
     /// Merges already said to drift (`merge.drift` once per merge).
     var driftNoted = Set<Int>()
+    /// The last names cell read per role, with its names (see `names(_:_:)`).
+    var namesCache = [(text: String, names: [String])?](repeating: nil, count: ColumnRole.allCases.count)
     /// Columns with a vertical merge in the body, found on first use.
     var verticallyMerged: Set<Int>? = nil
 

@@ -137,11 +137,21 @@ extension Mapping {
         for (role, kp) in [(ColumnRole.leaders, \Item.leaders), (ColumnRole.departments, \Item.departments), (ColumnRole.persons, \Item.persons)] {
             let c = cell(role, r)
             take(c)
-            item[keyPath: kp] = KText.names(text(c))
+            item[keyPath: kp] = names(role, text(c))
             if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), mergesLost(role, r), !prev[keyPath: kp].isEmpty {
                 item[keyPath: kp] = prev[keyPath: kp]
             }
         }
+    }
+
+    /// The names in a cell; the same text as the row above gives the same array (shared, not
+    /// copied: a 200,000-row sheet names the same few people row after row).
+    mutating func names(_ role: ColumnRole, _ text: String?) -> [String] {
+        guard let text else { return [] }
+        if let last = namesCache[role.ordinal], TextKey(last.text) == TextKey(text) { return last.names }
+        let n = KText.names(text)
+        namesCache[role.ordinal] = (text, n)
+        return n
     }
 
     /// True when a blank names cell at row r is a lost merge: the column has no vertical merge
