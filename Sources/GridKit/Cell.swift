@@ -40,24 +40,25 @@ public enum CellValue: Equatable, Sendable {
 public struct Cell: Sendable {
     // Position and style in 32 bits each, laid out around the value: 48 bytes a cell instead
     // of 64 (a 200,000-row sheet holds two million).
-    private var r: Int32, c: Int32
+    @usableFromInline var r: Int32, c: Int32
     public var value: CellValue?
-    private var s: Int32
+    @usableFromInline var s: Int32
     /// The formula without its leading `=`, shared formulas expanded to this cell.
     public var formula: String?
 
-    public var row: Int { get { Int(r) } set { r = Int32(clamping: newValue) } }
-    public var col: Int { get { Int(c) } set { c = Int32(clamping: newValue) } }
+    // Inlinable: the readers, in other modules, make and read cells by the million.
+    @inlinable public var row: Int { get { Int(r) } set { r = Int32(clamping: newValue) } }
+    @inlinable public var col: Int { get { Int(c) } set { c = Int32(clamping: newValue) } }
     /// Index into the workbook's cell formats (`Workbook.formats`).
-    public var style: Int { get { Int(s) } set { s = Int32(clamping: newValue) } }
+    @inlinable public var style: Int { get { Int(s) } set { s = Int32(clamping: newValue) } }
 
-    public init(row: Int, col: Int, value: CellValue?, formula: String? = nil, style: Int = 0) {
+    @inlinable public init(row: Int, col: Int, value: CellValue?, formula: String? = nil, style: Int = 0) {
         r = Int32(clamping: row); c = Int32(clamping: col); self.value = value; self.formula = formula
         s = Int32(clamping: style)
     }
     public var ref: String { CellRef.format(row: row, col: col) }
     /// A cell with neither a value nor a formula is only formatting.
-    public var isEmpty: Bool {
+    @inlinable public var isEmpty: Bool {
         if formula != nil { return false }
         switch value {
         case nil: return true

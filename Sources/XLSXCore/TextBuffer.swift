@@ -1,23 +1,26 @@
 import Foundation
 
-/// Collects character data into a byte buffer with a length limit.
+/// Collects character data into a byte buffer with a length limit. Inlinable: the readers of
+/// other modules call it for every cell.
 public struct TextBuffer {
     public var bytes: [UInt8] = []
     public var overflow = false
     public let limit: Int
-    public init(limit: Int) { self.limit = limit; bytes.reserveCapacity(256) }
-    public mutating func reset() {
+    @inlinable public init(limit: Int) { self.limit = limit; bytes.reserveCapacity(256) }
+    @inlinable public mutating func reset() {
         if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         overflow = false
     }
+    // Not inlinable: compiled here, the copy is specialized (inlined elsewhere it went through
+    // a generic element-by-element copy).
     public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
         if bytes.count + b.count > limit { overflow = true; return }
         bytes.append(contentsOf: b)
     }
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    @inlinable public var string: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The bytes as a non-negative integer (a shared-string index), without a String.
-    public var integer: Int? {
+    @inlinable public var integer: Int? {
         var v = 0, any = false
         for b in bytes {
             if b >= 0x30 && b <= 0x39 { v = v &* 10 &+ Int(b - 0x30); any = true; if v > 1 << 40 { return nil } }
@@ -34,7 +37,7 @@ public struct TextBuffer {
     /// blanks) without strtod. With at most 15 digits the digits are an exact integer below 2^53
     /// and 10^k is exact, so the one division is correctly rounded: the same Double strtod gives.
     /// Anything else is nil, for strtod to decide.
-    @inline(__always) public static func exactDecimal(_ bytes: [UInt8]) -> Double? {
+    @inlinable @inline(__always) public static func exactDecimal(_ bytes: [UInt8]) -> Double? {
         bytes.withUnsafeBufferPointer { b -> Double? in
             var i = 0, negative = false
             if b[0] == 0x2D { negative = true; i = 1 } else if b[0] == 0x2B { i = 1 }
@@ -60,7 +63,7 @@ public struct TextBuffer {
     }
 
     /// The bytes as a number, parsed in place; nil unless the whole text is one number.
-    public var double: Double? {
+    @inlinable public var double: Double? {
         guard !bytes.isEmpty, bytes.count < 64 else { return nil }
         if let d = TextBuffer.exactDecimal(bytes) { return d }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buf -> Double? in
