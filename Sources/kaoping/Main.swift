@@ -8,8 +8,10 @@ import XLSXCore
 enum Main {
     static func main() {
         // SIGINT/SIGTERM taken by one thread (removes unfinished outputs), SIGXFSZ ignored:
-        // before any other thread starts.
-        Interrupts.install()
+        // before any other thread starts. Commands that only read and print leave nothing
+        // unfinished behind and keep the default handling (and no extra thread).
+        let readsOnly: Set<String> = ["inspect", "check", "cells", "rules", "status"]
+        if !readsOnly.contains(CommandLine.arguments.dropFirst().first ?? "") { Interrupts.install() }
         do {
             var command = try quickParse() ?? Kaoping.parseAsRoot()
             try command.run()
