@@ -91,14 +91,7 @@ public struct Grid: Sendable {
     }
 
     public func cell(_ row: Int, _ col: Int) -> Cell? {
-        guard row >= 0, row + 1 < rowStart.count else { return nil }
-        // The last cell at the position (a duplicate: the later wins), by binary search in the row.
-        var lo = Int(rowStart[row]), hi = Int(rowStart[row + 1])
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cells[mid].col <= col { lo = mid + 1 } else { hi = mid }
-        }
-        return lo > Int(rowStart[row]) && cells[lo - 1].col == col ? cells[lo - 1] : nil
+        index(row, col).map { cells[$0] }
     }
     public func value(_ row: Int, _ col: Int) -> CellValue? { cell(row, col)?.value }
 
@@ -136,8 +129,9 @@ public struct Grid: Sendable {
         return Array(cells[Int(rowStart[r])..<Int(rowStart[r + 1])])
     }
 
-    /// The position of a cell in `cells` (as `cell(_:_:)` finds it), for per-cell marks kept
-    /// in an array rather than a set of positions.
+    /// The position of a cell in `cells`, for per-cell marks kept in an array rather than a set
+    /// of positions: the last cell at the position (a duplicate: the later wins), by binary
+    /// search in the row.
     public func index(_ row: Int, _ col: Int) -> Int? {
         guard row >= 0, row + 1 < rowStart.count else { return nil }
         var lo = Int(rowStart[row]), hi = Int(rowStart[row + 1])

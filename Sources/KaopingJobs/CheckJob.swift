@@ -31,8 +31,7 @@ public struct CheckJob {
         let files = expandInputs(inputs)
         let json = writesJSON
         return parallelMap(files.count) { i in
-            let r = Result { try oneBigInputAtATime(files[i]) { try pipeline.read(files[i], template: template) } }
-            switch r {
+            switch readOne(files[i], pipeline: pipeline, template: template) {
             case .success(let (form, tpl)):
                 return Outcome(file: files[i], form: form, template: tpl, json: json ? form.json.bytes(level: 1) : nil)
             case .failure(let e): return Outcome(file: files[i], failure: describe(e))

@@ -36,5 +36,10 @@ public func oneBigInputAtATime<T>(_ file: String, _ body: () throws -> T) rethro
 
 /// Reads files concurrently through the pipeline; results in input order.
 public func readAll(_ files: [String], pipeline: Pipeline, template: String?) -> [Result<(Form, Template?), Error>] {
-    parallelMap(files.count) { i in Result { try oneBigInputAtATime(files[i]) { try pipeline.read(files[i], template: template) } } }
+    parallelMap(files.count) { i in readOne(files[i], pipeline: pipeline, template: template) }
+}
+
+/// One file of a fan-out read through the pipeline (big files one at a time).
+public func readOne(_ file: String, pipeline: Pipeline, template: String?) -> Result<(Form, Template?), Error> {
+    Result { try oneBigInputAtATime(file) { try pipeline.read(file, template: template) } }
 }
