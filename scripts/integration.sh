@@ -6,6 +6,8 @@
 # 项目 labels, no text overflows its row. Also: A4 landscape, header rows, the last column and the
 # page number on every page; openpyxl sees live SUM totals, print titles and page breaks.
 # Installs LibreOffice, poppler, openpyxl and the fonts when missing. Usage: scripts/integration.sh [BIN]
+#   scripts/integration.sh --install-only    only the installs (scripts/test.sh, before the XCTests
+#                                            that use openpyxl and LibreOffice as witnesses too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/debug/kaoping}
@@ -23,6 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 python3 -c 'import openpyxl' 2>/dev/null || pip install -q openpyxl
+[ "$bin" = --install-only ] && exit 0
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export HOME="$work"   # LibreOffice wants a writable profile; fontconfig reads the font aliases here
 mkdir -p "$HOME/.config/fontconfig" && cp scripts/fonts.conf "$HOME/.config/fontconfig/fonts.conf"
