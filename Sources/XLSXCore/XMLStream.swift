@@ -1,9 +1,8 @@
-import CExpat
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An element's local name as expat hands it over: namespaces are resolved, so `x:c` in
+/// An element's local name as the scanner hands it over: the prefix is cut off, so `x:c` in
 /// Transitional and `c` in Strict both arrive as `c`. Valid only during the callback.
 public struct XMLName {
     public let raw: UnsafePointer<CChar>
@@ -31,7 +30,7 @@ public struct XMLAttributes {
     @inlinable @inline(__always) public func pointer(_ name: StaticString) -> UnsafePointer<CChar>? {
         var i = 0
         while let k = raw[i] {
-            if XMLName(raw: XMLStream.local(k)).is(name) { return raw[i + 1] }
+            if XMLName(raw: k).is(name) { return raw[i + 1] }
             i += 2
         }
         return nil
@@ -43,7 +42,7 @@ public struct XMLAttributes {
     public func forEach(_ body: (XMLName, UnsafePointer<CChar>) throws -> Void) rethrows {
         var i = 0
         while let k = raw[i], let v = raw[i + 1] {
-            try body(XMLName(raw: XMLStream.local(k)), v)
+            try body(XMLName(raw: k), v)
             i += 2
         }
     }
@@ -89,44 +88,11 @@ public protocol XMLHandler: AnyObject {
     func characters(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
-/// Streams one zip part through expat, chunk by chunk: memory does not grow with the part.
+/// Streams one zip part through `XMLScanner`, chunk by chunk: memory does not grow with the part.
 /// DTDs are refused outright (OOXML never has one), so neither entity expansion
 /// nor external entities can happen.
 public enum XMLStream {
-    @usableFromInline static let separator: CChar = 0x01
-
-    @inlinable @inline(__always) static func local(_ name: UnsafePointer<CChar>) -> UnsafePointer<CChar> {
-        // Short names (attributes, mostly unprefixed: `r`, `s`, `t`) are settled inline; a name
-        // holds at most one separator, since XML 1.0 allows no U+0001 in a namespace URI.
-        var i = 0
-        while i < 8 {
-            let b = name[i]
-            if b == 0 { return name }
-            if b == 0x01 { return name + i + 1 }
-            i += 1
-        }
-        // The separator as a literal: reading the static here cost a `swift_once` check per name.
-        if let p = strrchr(name, 0x01) { return UnsafePointer(p + 1) }
-        return name
-    }
-
-    final class Context {
-        let handler: XMLHandler
-        var error: Error?
-        /// Set with `error` or `dtd`: the one flag every callback reads, unchecked for speed.
-        @exclusivity(unchecked) var stopped = false
-        var dtd = false
-        var parser: OpaquePointer?
-        init(handler: XMLHandler) { self.handler = handler }
-        /// Stops expat at once, so nothing after the offending token is expanded or read.
-        func stop(_ e: Error? = nil) {
-            if error == nil { error = e }
-            stopped = true
-            if let parser { XML_StopParser(parser, XML_FALSE) }
-        }
-    }
-
-    /// Bytes inflated per step; expat parses each step in place (`XML_GetBuffer`), no copy.
+    /// Bytes inflated per step, straight into the scanner's buffer.
     static let chunk = 1 << 16
 
     /// Parses a part, inflating it on a second thread when it is big (`PartPrefetch`).
@@ -135,93 +101,42 @@ public enum XMLStream {
     }
 
     /// Parses a part whose inflation may already be under way on another thread (`prefetched`,
-    /// from `ZipArchive.prefetch`); without one, inflates inline into expat's own buffer.
+    /// from `ZipArchive.prefetch`); without one, inflates inline into the scanner's buffer.
     public static func parse(_ archive: ZipArchive, part: String, prefetched: PartPrefetch?, handler: XMLHandler) throws {
         defer { prefetched?.finish() }
-        var sep = separator
-        guard let parser = withUnsafePointer(to: &sep, { XML_ParserCreateNS("UTF-8", $0.pointee) }) else {
-            throw XLSXError.unreadable(file: archive.path, reason: "XML parser could not be created")
+        let scanner = XMLScanner(handler: handler, file: archive.path, part: part)
+        do {
+            if let pre = prefetched {
+                var more = true
+                while more {
+                    more = try pre.next { chunk in try scanner.feed(chunk) }
+                }
+                return
+            }
+            let stream = try archive.open(part)
+            while true {
+                let n = try stream.read(into: scanner.reserve(chunk), count: chunk)
+                try scanner.commit(n)
+                if n == 0 { break }
+            }
+        } catch let e as XLSXError {
+            // Damage a handler found (line 0 there): the line the scanner stopped on.
+            if case .damagedPart(let f, let pt, 0, let r) = e, scanner.line > 0 {
+                throw XLSXError.damagedPart(file: f, part: pt, line: scanner.line, reason: r)
+            }
+            throw e
         }
-        defer { XML_ParserFree(parser) }
-        let ctx = Context(handler: handler)
-        ctx.parser = parser
-        let unmanaged = Unmanaged.passUnretained(ctx)
-        XML_SetUserData(parser, unmanaged.toOpaque())
-        XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER)
-        // The callbacks borrow the context (`_withUnsafeGuaranteedRef`): `ctx` outlives the parse,
-        // so no retain and release per event.
-        XML_SetElementHandler(parser, { ud, name, attrs in
-            Unmanaged<Context>.fromOpaque(ud!)._withUnsafeGuaranteedRef { c in
-                guard !c.stopped else { return }
-                do {
-                    try c.handler.startElement(XMLName(raw: XMLStream.local(name!)), XMLAttributes(raw: attrs!))
-                } catch {
-                    c.stop(error)
-                }
-            }
-        }, { ud, name in
-            Unmanaged<Context>.fromOpaque(ud!)._withUnsafeGuaranteedRef { c in
-                guard !c.stopped else { return }
-                do { try c.handler.endElement(XMLName(raw: XMLStream.local(name!))) } catch { c.stop(error) }
-            }
-        })
-        XML_SetCharacterDataHandler(parser, { ud, s, len in
-            Unmanaged<Context>.fromOpaque(ud!)._withUnsafeGuaranteedRef { c in
-                guard !c.stopped, let s else { return }
-                UnsafeRawPointer(s).withMemoryRebound(to: UInt8.self, capacity: Int(len)) {
-                    c.handler.characters(UnsafeBufferPointer(start: $0, count: Int(len)))
-                }
-            }
-        })
-        XML_SetStartDoctypeDeclHandler(parser, { ud, _, _, _, _ in
-            let c = Unmanaged<Context>.fromOpaque(ud!).takeUnretainedValue()
-            c.dtd = true
-            c.stop()
-        })
-        XML_SetEntityDeclHandler(parser, { ud, _, _, _, _, _, _, _, _ in
-            let c = Unmanaged<Context>.fromOpaque(ud!).takeUnretainedValue()
-            c.dtd = true
-            c.stop()
-        })
+    }
 
-        func fail(_ p: OpaquePointer) throws -> Never {
-            let line = Int(XML_GetCurrentLineNumber(p))
-            if ctx.dtd { throw XLSXError.forbiddenDTD(file: archive.path, part: part, line: line) }
-            if let e = ctx.error {
-                // Damage a handler found (line 0 there): the line expat stopped on.
-                if case .damagedPart(let f, let pt, 0, let r)? = e as? XLSXError, line > 0 {
-                    throw XLSXError.damagedPart(file: f, part: pt, line: line, reason: r)
-                }
-                throw e
-            }
-            let msg = XML_ErrorString(XML_GetErrorCode(p)).map { String(cString: $0) } ?? "XML error"
-            throw XLSXError.damagedPart(file: archive.path, part: part, line: line, reason: msg)
+    /// Parses bytes already in memory (tests, and the fuzzer's comparison with expat).
+    public static func parse(bytes: UnsafeRawBufferPointer, file: String = "-", part: String = "-", handler: XMLHandler, chunk: Int = 1 << 16) throws {
+        let scanner = XMLScanner(handler: handler, file: file, part: part)
+        var i = 0
+        while i < bytes.count {
+            let n = min(chunk, bytes.count - i)
+            try scanner.feed(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]))
+            i += n
         }
-
-        if let pre = prefetched {
-            var more = true
-            while more {
-                more = try pre.next { chunk in
-                    let p = chunk.baseAddress?.assumingMemoryBound(to: CChar.self)
-                    if XML_Parse(parser, p, Int32(chunk.count), chunk.count == 0 ? 1 : 0) != XML_STATUS_OK
-                        || ctx.stopped || ctx.dtd {
-                        try fail(parser)
-                    }
-                }
-            }
-            return
-        }
-        let stream = try archive.open(part)
-        while true {
-            guard let buf = XML_GetBuffer(parser, Int32(chunk)) else {
-                throw XLSXError.unreadable(file: archive.path, reason: "out of memory parsing \(part)")
-            }
-            let n = try stream.read(into: buf, count: chunk)
-            // The last call (n == 0) tells expat the document is complete.
-            if XML_ParseBuffer(parser, Int32(n), n == 0 ? 1 : 0) != XML_STATUS_OK || ctx.stopped || ctx.dtd {
-                try fail(parser)
-            }
-            if n == 0 { break }
-        }
+        try scanner.commit(0)
     }
 }
