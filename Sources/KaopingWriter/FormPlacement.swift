@@ -37,7 +37,7 @@ public struct Placement: Sendable {
 extension FormWriter {
     /// The placement of `form`'s cells in the sheet `write` makes of it (pages split as written).
     public func placement(of form: Form) -> Placement {
-        let plan = paginate(layout(form)).plan
+        let plan = paginate(layout(form), form).plan
         var columns: [Int: Int] = [:]
         for (role, c) in form.layout.columns {
             let key = role == .project2 && plan.cols.index("project2") == nil ? "project" : role.rawValue

@@ -29,7 +29,7 @@ public struct FormWriter {
 
     public func write(_ form: Form, to path: String, inputs: [String] = []) throws {
         let plan = layout(form)
-        try writeAtomically(to: path, inputs: inputs) { wb in
+        try writeAtomically(to: path, inputs: inputs, constantMemory: true) { wb in
             try render(plan, form: form, workbook: wb)
         }
     }
@@ -59,9 +59,22 @@ public struct FormWriter {
 
     // MARK: layout
 
+    /// An item row of the plan: where the item is in the form. Its cells are made from the form
+    /// when they are measured or written (`itemCells`), not held: a 200,000-row form would hold
+    /// some 1.6 million blocks.
+    struct ItemRow {
+        var row: Int
+        var section: Int32, group: Int32, indicator: Int32, item: Int32
+        /// The item's own 二级指标 text has a cell (职能/other sections, indicators of several rows).
+        var textCell: Bool
+    }
+
     struct Plan {
         var cols = Columns()
+        /// Everything but the item rows' own cells: title, header, merged 一级指标 blocks, labels, totals.
         var blocks: [Block] = []
+        /// The item rows, in order.
+        var items: [ItemRow] = []
         var rowCount = 0
         var headerFirst = 0, headerLast = 0
         var bodyFirst = 0, bodyLast = 0
@@ -140,37 +153,19 @@ public struct FormWriter {
             guard let sc = sCol else { return }
             add(row, sc, row, sc, nil, .number, number: KText.round(items.compactMap(\.score).reduce(0, +)), formula: formula)
         }
-        for s in form.sections {
+        for (si, s) in form.sections.enumerated() {
             let sectionTop = r
             // The unit's label (its points may be wrong: kept), without the wrap breaks of a narrow cell.
             let sectionLabel = KText.squeeze(s.label ?? template.section(s.kind)?.label ?? s.name)
             let civil = s.kind == .civility || s.kind == .safety
             for (gi, g) in s.groups.enumerated() {
                 let groupTop = r
-                for ind in g.indicators {
+                for (ii, ind) in g.indicators.enumerated() {
                     let indTop = r
                     let oneRow = ind.items.count == 1 && ind.items[0].text == nil
-                    for it in ind.items {
-                        add(r, k("code"), r, k("code"), it.code, .bodyCenter)
-                        if s.kind == .functional || s.kind == .other {
-                            if !oneRow { add(r, k("level2"), r, k("level2"), it.text, .body) }
-                        }
-                        if let w = it.weight { add(r, wCol, r, wCol, nil, .number, number: w) } else { add(r, wCol, r, wCol, nil, .number) }
-                        add(r, k("deadline"), r, k("deadline"), it.deadline, .bodyCenter)
-                        add(r, k("leaders"), r, k("leaders"), it.leaders.joined(separator: "\n"), .bodyCenter)
-                        add(r, k("departments"), r, k("departments"), it.departments.joined(separator: "\n"), .bodyCenter)
-                        add(r, k("persons"), r, k("persons"), it.persons.joined(separator: "\n"), .bodyCenter)
-                        if let rc = cols.index("remark") { add(r, rc, r, rc, it.remark, .body) }
-                        if let gc = cols.index("grade") { add(r, gc, r, gc, it.grade, .bodyCenter) }
-                        if let sc = cols.index("score") {
-                            if let live = liveScore, let gc = cols.index("grade") {
-                                p.blocks.append(Block(top: r, left: sc, bottom: r, right: sc, text: nil, number: it.score,
-                                                      formula: live(cellRef(r, wCol), cellRef(r, gc)), style: .number,
-                                                      cachedText: it.score == nil ? "" : nil))
-                            } else {
-                                add(r, sc, r, sc, nil, .number, number: it.score)
-                            }
-                        }
+                    for (ki, it) in ind.items.enumerated() {
+                        p.items.append(ItemRow(row: r, section: Int32(si), group: Int32(gi), indicator: Int32(ii), item: Int32(ki),
+                                               textCell: (s.kind == .functional || s.kind == .other) && !oneRow))
                         p.sourceRows[it.row] = r
                         p.itemRows.append(r)
                         r += 1
@@ -292,6 +287,35 @@ public struct FormWriter {
         return p
     }
 
+    /// The cells of an item row, in the order the plan had them, to `body`.
+    func itemCells(_ e: ItemRow, of form: Form, _ cols: Columns, _ body: (Block) throws -> Void) rethrows {
+        let it = form.sections[Int(e.section)].groups[Int(e.group)].indicators[Int(e.indicator)].items[Int(e.item)]
+        let r = e.row
+        func cell(_ c: Int, _ text: String?, _ style: Style, number: Double? = nil) throws {
+            try body(Block(top: r, left: c, bottom: r, right: c, text: text, number: number, style: style))
+        }
+        let k = { (key: String) -> Int in cols.index(key) ?? 0 }
+        let wCol = k("weight")
+        try cell(k("code"), it.code, .bodyCenter)
+        if e.textCell { try cell(k("level2"), it.text, .body) }
+        try cell(wCol, nil, .number, number: it.weight)
+        try cell(k("deadline"), it.deadline, .bodyCenter)
+        try cell(k("leaders"), it.leaders.joined(separator: "\n"), .bodyCenter)
+        try cell(k("departments"), it.departments.joined(separator: "\n"), .bodyCenter)
+        try cell(k("persons"), it.persons.joined(separator: "\n"), .bodyCenter)
+        if let rc = cols.index("remark") { try cell(rc, it.remark, .body) }
+        if let gc = cols.index("grade") { try cell(gc, it.grade, .bodyCenter) }
+        if let sc = cols.index("score") {
+            if let live = liveScore, let gc = cols.index("grade") {
+                try body(Block(top: r, left: sc, bottom: r, right: sc, text: nil, number: it.score,
+                               formula: live(cellRef(r, wCol), cellRef(r, gc)), style: .number,
+                               cachedText: it.score == nil ? "" : nil))
+            } else {
+                try cell(sc, nil, .number, number: it.score)
+            }
+        }
+    }
+
     func fillBlank(_ p: inout Plan, row: Int, from: Int, to: Int) {
         guard from <= to else { return }
         for c in from...to { p.blocks.append(Block(top: row, left: c, bottom: row, right: c, text: nil, style: .body)) }
@@ -304,7 +328,7 @@ public struct FormWriter {
 
     /// Heights that show every cell's text whole, merged cells included: single-row blocks first,
     /// then tall merged blocks spread their shortfall over the rows they span.
-    func rowHeights(_ plan: Plan) -> [Double] {
+    func rowHeights(_ plan: Plan, _ form: Form) -> [Double] {
         let body = template.font.bodySize
         var h = Array(repeating: TextMetrics.height(lines: 1, fontSize: body), count: plan.rowCount)
         func need(_ b: Block) -> Double {
@@ -319,6 +343,7 @@ public struct FormWriter {
             return TextMetrics.height(lines: TextMetrics.lines(t, width: width, fontSize: size), fontSize: size)
         }
         for b in plan.blocks where b.top == b.bottom { h[b.top] = max(h[b.top], need(b)) }
+        for e in plan.items { itemCells(e, of: form, plan.cols) { b in h[b.top] = max(h[b.top], need(b)) } }
         for b in plan.blocks where b.top != b.bottom {
             let have = h[b.top...b.bottom].reduce(0, +)
             let want = need(b)
@@ -342,15 +367,15 @@ public struct FormWriter {
     /// Page breaks between 一级指标 blocks, and the 项目 labels split at them so that every page
     /// shows its own. Splitting can make rows taller (a label on fewer rows), which can move a
     /// break: heights only grow, a few rounds settle it.
-    func paginate(_ plan: Plan) -> (plan: Plan, heights: [Double]) {
+    func paginate(_ plan: Plan, _ form: Form) -> (plan: Plan, heights: [Double]) {
         let pageHeight = FormWriter.page.rowsHeight(scale: printScale(plan))
         let repeatRows = plan.headerFirst <= plan.headerLast ? plan.headerFirst...plan.headerLast : nil
-        var heights = rowHeights(plan)
+        var heights = rowHeights(plan, form)
         var out = plan
         for _ in 0..<6 {
             let breaks = Pagination.breaks(heights: heights, repeatRows: repeatRows, keeps: plan.keeps, pageHeight: pageHeight)
             out = splitLabels(plan, at: breaks)
-            let again = zip(heights, rowHeights(out)).map { max($0, $1) }
+            let again = zip(heights, rowHeights(out, form)).map { max($0, $1) }
             if again == heights { break }
             heights = again
         }

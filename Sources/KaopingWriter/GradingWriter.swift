@@ -26,7 +26,7 @@ public struct GradingWriter {
         var sheet = FormWriter(template: template)
         sheet.gradeColumns = true
         sheet.liveScore = { scoreFormula(weight: $0, grade: $1) }
-        try writeAtomically(to: path, inputs: inputs) { wb in
+        try writeAtomically(to: path, inputs: inputs, constantMemory: true) { wb in
             let (ws, plan) = try sheet.render(sheet.layout(form), form: form, workbook: wb)
             guard let gc = plan.cols.index("grade") else { return }
             // One validation per run of item rows: 合计 rows take no grade.

@@ -55,7 +55,7 @@ public struct NoticeWriter {
             }
         }
         let ordered = marks.values.sorted { ($0.row, $0.col) < ($1.row, $1.col) }
-        try writeAtomically(to: path, inputs: inputs) { wb in
+        try writeAtomically(to: path, inputs: inputs, constantMemory: true) { wb in
             issues(entries, form: form, sheet: placement.sheet, workbook: wb)
             try sheetWriter.render(sheetWriter.layout(form), form: form, workbook: wb, marks: ordered)
         }
