@@ -2,7 +2,8 @@
 public struct Grid: Sendable {
     public let name: String
     public let state: SheetState
-    public private(set) var cells: [Cell]
+    /// In order: by row, then column.
+    public let cells: CellArray
     public let merges: [CellRange]
     public let hiddenRows: Set<Int>
     public let hiddenCols: Set<Int>
@@ -32,12 +33,22 @@ public struct Grid: Sendable {
     public init(name: String, state: SheetState = .visible, cells: [Cell], meta: SheetMeta,
                 hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = [],
                 date1904: Bool = false) {
+        self.init(name: name, state: state, storage: CellStorage(cells), meta: meta, hiddenRows: hiddenRows,
+                  rowHeights: rowHeights, formats: formats, date1904: date1904)
+    }
+
+    /// A grid over the cells a reader gathered (taken, not copied, when they are in order).
+    public init(name: String, state: SheetState = .visible, storage: CellStorage, meta: SheetMeta,
+                hiddenRows: Set<Int> = [], rowHeights: [Int: Double] = [:], formats: [CellFormat] = [],
+                date1904: Bool = false) {
         self.name = name; self.state = state; self.date1904 = date1904
         // Readers give cells in order; sorted only when they are not (stable: of two cells at one
         // position the later wins, as in Excel).
+        storage.shrinkToFit()
+        let given = CellArray(storage)
         var inOrder = true
-        for i in cells.indices.dropFirst() where (cells[i - 1].row, cells[i - 1].col) > (cells[i].row, cells[i].col) { inOrder = false; break }
-        self.cells = inOrder ? cells : cells.enumerated().sorted { ($0.element.row, $0.element.col, $0.offset) < ($1.element.row, $1.element.col, $1.offset) }.map(\.element)
+        for i in given.indices.dropFirst() where (given[i - 1].row, given[i - 1].col) > (given[i].row, given[i].col) { inOrder = false; break }
+        self.cells = inOrder ? given : CellArray(given.enumerated().sorted { ($0.element.row, $0.element.col, $0.offset) < ($1.element.row, $1.element.col, $1.offset) }.map(\.element))
         self.merges = meta.merges
         self.hiddenRows = hiddenRows
         self.hiddenCols = meta.hiddenCols

@@ -21,3 +21,20 @@ public enum MemoryBudget {
         return max(10_000, (bytes - baseBytes) / bytesPerCell)
     }()
 }
+
+extension MemoryBudget {
+    /// Returns freed memory to the system now (glibc keeps freed blocks for reuse, so a big model
+    /// freed before a second big read would otherwise count twice in the process's memory).
+    public static func giveBack() {
+        #if canImport(Glibc)
+        // glibc's malloc_trim (malloc.h, which the Glibc module leaves out), looked up once.
+        trim?(0)
+        #endif
+    }
+
+    #if canImport(Glibc)
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private static let trim: Trim? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim")
+        .map { unsafeBitCast($0, to: Trim.self) }
+    #endif
+}

@@ -30,5 +30,5 @@ public enum RowVerdict {
 public protocol ProbingGridReader: GridReader {
     /// Loads sheet `index`, showing `probe` each row's non-empty cells as they stream past;
     /// nil when the probe gave up.
-    func loadGrid(_ index: Int, probe: (_ row: Int, _ cells: ArraySlice<Cell>) -> RowVerdict) throws -> Grid?
+    func loadGrid(_ index: Int, probe: (_ row: Int, _ cells: CellArray.SubSequence) -> RowVerdict) throws -> Grid?
 }

@@ -71,12 +71,22 @@ public struct FixJob {
 
     func fix(_ file: String, to out: String, inputs: [String]) -> Report {
         do {
-            let (read, tpl) = try pipeline.read(file, template: template)
-            guard let tpl else { throw JobError("\(file): 没有可用的年度模板 (no template)") }
-            try TextLimits.check(read)
-            // The one scorer's scores: a 档次 without a 得分 scores here as in the summary.
-            let form = read.hasGrades ? Scorer(template: tpl).applyingScores(to: read) : read
-            try FormWriter(template: tpl).write(form, to: out, inputs: inputs)
+            // The form is gone before the written sheet is read back (in a function of its own, so
+            // its lifetime ends there): a 200,000-row form's model and the written sheet's grid
+            // never coexist.
+            func writeFixed() throws -> Template {
+                let (read, tpl) = try pipeline.read(file, template: template)
+                guard let tpl else { throw JobError("\(file): 没有可用的年度模板 (no template)") }
+                try TextLimits.check(read)
+                // The one scorer's scores: a 档次 without a 得分 scores here as in the summary.
+                let form = read.hasGrades ? Scorer(template: tpl).applyingScores(to: read) : read
+                try FormWriter(template: tpl).write(form, to: out, inputs: inputs)
+                return tpl
+            }
+            let tpl = try writeFixed()
+            // The form's memory, freed, goes back to the system before the written sheet is read
+            // (glibc keeps freed small blocks for reuse; the grid's block would come on top).
+            MemoryBudget.giveBack()
             // What is still wrong in the written sheet: the unit's own figures are kept as written.
             let (written, _) = try pipeline.read(out, template: tpl.name)
             let left = written.findings.filter { $0.severity == .error }

@@ -42,7 +42,7 @@ public final class ODSBook: GridReader {
         meta.merges = h.merges
         meta.hiddenCols = h.hiddenCols
         meta.colWidths = h.colWidths
-        return Grid(name: entry.name, state: entry.state, cells: h.cells, meta: meta,
+        return Grid(name: entry.name, state: entry.state, storage: h.cells, meta: meta,
                     hiddenRows: h.hiddenRows, rowHeights: h.rowHeights, formats: h.formats)
     }
 
@@ -110,7 +110,7 @@ final class ODSContentHandler: XMLHandler {
     // exclusivity (a third of the handler's time). Nothing here is reentrant: expat calls one
     // callback at a time.
     // Results for the target table.
-    @exclusivity(unchecked) var cells: [Cell] = []
+    @exclusivity(unchecked) var cells = CellStorage()
     @exclusivity(unchecked) var merges: [CellRange] = []
     @exclusivity(unchecked) var hiddenRows = Set<Int>(), hiddenCols = Set<Int>()
     @exclusivity(unchecked) var rowHeights: [Int: Double] = [:], colWidths: [Int: Double] = [:]

@@ -10,7 +10,7 @@ struct WorksheetReader {
         0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA",
     ]
 
-    var cells: [Cell] = []
+    var cells = CellStorage()
     var meta = SheetMeta()
     var hiddenRows = Set<Int>()
     var rowHeights: [Int: Double] = [:]
@@ -29,10 +29,11 @@ struct WorksheetReader {
         guard try r0.u16() == 0x0600 else { throw XLSXError.xlsBeforeBIFF8(file: file) }
 
         // Locals, stored once at the end: the nested `add` must not capture `self` in an init.
-        var cells: [Cell] = [], meta = SheetMeta(), hiddenRows = Set<Int>(), rowHeights: [Int: Double] = [:]
-        // The smallest cell record (RK, LABELSST) is 14 bytes: room for every cell at once saves
-        // the copies of a growing list (a tenth of the time on a 500,000-cell sheet).
-        cells.reserveCapacity(min(max(0, end - offset) / 14, limits.maxCells))
+        let cells = CellStorage()
+        var meta = SheetMeta(), hiddenRows = Set<Int>(), rowHeights: [Int: Double] = [:]
+        // The smallest cell record (RK, LABELSST) is 14 bytes: room for every cell at once (pages
+        // only touched as cells come; the rest given back when the grid is made).
+        cells.reserve(min(max(0, end - offset) / 14, limits.maxCells))
         let strings = globals.strings
         let formula = FormulaText(globals: globals)
         var depth = 0                  // charts embedded in a sheet bring their own BOF…EOF

@@ -55,7 +55,7 @@ public final class XLSBook: GridReader {
         let w = try stream.withUnsafeBufferPointer {
             try WorksheetReader($0, at: s.offset, end: min(end, $0.count), globals: globals, file: path, limits: limits)
         }
-        return Grid(name: s.name, state: s.state, cells: w.cells, meta: w.meta, hiddenRows: w.hiddenRows,
+        return Grid(name: s.name, state: s.state, storage: w.cells, meta: w.meta, hiddenRows: w.hiddenRows,
                     rowHeights: w.rowHeights, formats: formats, date1904: date1904)
     }
 }

@@ -115,15 +115,12 @@ public final class Workbook {
     /// Thrown out of the row callback to stop expat when the probe gives up.
     private struct GaveUp: Error {}
 
-    func load(_ sheet: SheetInfo, probe: ((Int, ArraySlice<Cell>) -> RowVerdict)?) throws -> Grid? {
+    func load(_ sheet: SheetInfo, probe: ((Int, CellArray.SubSequence) -> RowVerdict)?) throws -> Grid? {
         // Several sheets may name one part (a hostile workbook names it thousands of times): a
         // part the probe gave up on is not read again.
         if probe != nil, gaveUpParts.contains(sheet.part) { return nil }
-        // Cells gathered in chunks of fixed capacity, joined once into an array of the exact size:
-        // a growing array's doubling would hold up to three times the cells at its last growth.
-        var chunks: [[Cell]] = []
-        var cells: [Cell] = []
-        let chunkSize = 1 << 16
+        // One block grown in place (CellStorage): the cells are never held twice.
+        let cells = CellStorage()
         var hiddenRows = Set<Int>()
         var heights: [Int: Double] = [:]
         let meta: SheetMeta
@@ -131,15 +128,10 @@ public final class Workbook {
             meta = try streamRows(sheet) { row in
                 if row.hidden { hiddenRows.insert(row.index) }
                 if let h = row.height { heights[row.index] = h }
-                if cells.count + row.cells.count > cells.capacity {
-                    if !cells.isEmpty { chunks.append(cells) }
-                    cells = []
-                    cells.reserveCapacity(max(chunkSize, row.cells.count))
-                }
                 let before = cells.count
                 for c in row.cells where !c.isEmpty { cells.append(c) }
                 if let probe {
-                    switch probe(row.index, cells[before...]) {
+                    switch probe(row.index, CellArray(cells)[before...]) {
                     case .keepReading: break
                     case .giveUp: throw GaveUp()
                     case .refuse(let e): throw e
@@ -150,13 +142,7 @@ public final class Workbook {
             gaveUpParts.insert(sheet.part)
             return nil
         }
-        if !chunks.isEmpty {
-            chunks.append(cells)
-            cells = []
-            cells.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-            for i in chunks.indices { cells += chunks[i]; chunks[i] = [] }
-        }
-        return Grid(name: sheet.name, state: sheet.state, cells: cells, meta: meta,
+        return Grid(name: sheet.name, state: sheet.state, storage: cells, meta: meta,
                     hiddenRows: hiddenRows, rowHeights: heights, formats: formats, date1904: date1904)
     }
 }
@@ -164,7 +150,7 @@ public final class Workbook {
 extension Workbook: ProbingGridReader {
     public var sheetList: [SheetEntry] { sheets.map { SheetEntry(name: $0.name, state: $0.state) } }
     public func loadGrid(_ index: Int) throws -> Grid { try load(sheets[index]) }
-    public func loadGrid(_ index: Int, probe: (Int, ArraySlice<Cell>) -> RowVerdict) throws -> Grid? {
+    public func loadGrid(_ index: Int, probe: (Int, CellArray.SubSequence) -> RowVerdict) throws -> Grid? {
         try withoutActuallyEscaping(probe) { try load(sheets[index], probe: $0) }
     }
 }
