@@ -132,6 +132,7 @@ public struct FormMapper {
         var m = Mapping(grid: grid, file: file)
         guard m.findHeader() else { return nil }
         m.run()
+        m.form.compactItems()
         return m.form
     }
 }

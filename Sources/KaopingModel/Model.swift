@@ -219,3 +219,21 @@ extension Finding {
         return .object(fields)
     }
 }
+
+extension Array {
+    /// The same elements in a buffer of their own size.
+    mutating func compact() {
+        if capacity > count { self = withUnsafeBufferPointer { Array($0) } }
+    }
+}
+
+extension Form {
+    /// Every indicator's items in an array of their own size (see `Mapping.appendIndicator`).
+    mutating func compactItems() {
+        for s in sections.indices {
+            for g in sections[s].groups.indices {
+                for i in sections[s].groups[g].indicators.indices { sections[s].groups[g].indicators[i].items.compact() }
+            }
+        }
+    }
+}
