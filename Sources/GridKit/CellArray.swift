@@ -10,9 +10,11 @@ import Darwin
 /// end held every cell twice at the join). Mutable while a reader fills it; a `Grid` then only
 /// reads it, through `CellArray`.
 public final class CellStorage: @unchecked Sendable {
-    @usableFromInline var base: UnsafeMutablePointer<Cell>?
-    @usableFromInline var used = 0
-    @usableFromInline var capacity = 0
+    // Read for every cell the mapper looks at: not checked dynamically for exclusivity (a
+    // thread-local look-up each). One reader fills a storage; then it is only read.
+    @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<Cell>?
+    @exclusivity(unchecked) @usableFromInline var used = 0
+    @exclusivity(unchecked) @usableFromInline var capacity = 0
 
     public init() {}
 

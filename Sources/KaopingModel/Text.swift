@@ -22,53 +22,93 @@ public enum KText {
         var bytes = s
         return bytes.withUTF8 { u -> String in
             let n = u.count
-            // A first pass only looks: nothing to fold, nothing to cut → the same string.
-            var i = 0, scalars = 0, clean = true
-            while i < n {
-                let b = u[i]
-                if b < 0x80 {
-                    if squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) { clean = false; break }
+            // Only the first `limit` scalars (as typed, white space included) count.
+            var end = n
+            if limit < n {
+                var scalars = 0, i = 0
+                while i < n {
+                    if u[i] & 0xC0 != 0x80 {
+                        if scalars == limit { break }
+                        scalars += 1
+                    }
                     i += 1
-                } else {
-                    let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                    if (halfWidth && b == 0xEF && i + 1 < n && (u[i + 1] == 0xBC || u[i + 1] == 0xBD))
-                        || ((halfWidth || squeezing) && b == 0xE3 && i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80)
-                        || (squeezing && spaceLength(u, i) > 0) { clean = false; break }
-                    i += len
                 }
-                scalars += 1
-                if scalars >= limit && i < n { clean = false; break }
+                end = i
             }
-            if clean { return String(s) }
-            return String(unsafeUninitializedCapacity: n) { out in
-                var i = 0, o = 0, scalars = 0
-                while i < n && scalars < limit {
-                    let b = u[i]
-                    scalars += 1
-                    if b < 0x80 {
-                        i += 1
-                        if squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) { continue }
-                        out[o] = b; o += 1; continue
-                    }
-                    if halfWidth, b == 0xEF, i + 2 < n, u[i + 1] == 0xBC || u[i + 1] == 0xBD {
-                        let scalar = 0xF000 | (UInt32(u[i + 1] & 0x3F) << 6) | UInt32(u[i + 2] & 0x3F)
-                        if scalar >= 0xFF01 && scalar <= 0xFF5E {
-                            out[o] = UInt8(scalar - 0xFEE0); o += 1; i += 3; continue
-                        }
-                    }
-                    if squeezing {
-                        let sp = spaceLength(u, i)
-                        if sp > 0 { i += sp; continue }
-                    } else if halfWidth, b == 0xE3, i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0x80 {
-                        out[o] = 0x20; o += 1; i += 3; continue
-                    }
-                    let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                    var k = 0
-                    while k < len && i < n { out[o] = u[i]; o += 1; i += 1; k += 1 }
-                }
-                return o
+            // Nothing to fold, nothing cut → the same string.
+            let first = foldAttention(u, 0, end, squeezing: squeezing, halfWidth: halfWidth)
+            if first == end && end == n { return String(s) }
+            return String(unsafeUninitializedCapacity: end) { out in
+                if first > 0 { memcpy(out.baseAddress!, u.baseAddress!, first) }
+                return first + foldBytes(u, from: first, to: end, into: out.baseAddress! + first, squeezing: squeezing, halfWidth: halfWidth)
             }
         }
+    }
+
+    /// Bytes that may start something to fold: ASCII white space, and the lead bytes of the
+    /// spaces above ASCII (C2, E1, E2, E3, EF) and of the full-width forms (EF).
+    static let foldTable: UnsafePointer<Bool> = {
+        let t = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for b in 0..<256 { t[b] = b == 0x20 || (b >= 0x09 && b <= 0x0D) || b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3 || b == 0xEF }
+        return UnsafePointer(t)
+    }()
+
+    /// The first byte in `[i, end)` whose scalar folding changes (or `end`).
+    @inline(__always) static func foldAttention(_ u: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, squeezing: Bool, halfWidth: Bool) -> Int {
+        let t = foldTable
+        var i = start
+        while i < end {
+            while i < end && !t[Int(u[i])] { i += 1 }
+            if i == end { return end }
+            if foldedLength(u, i, squeezing: squeezing, halfWidth: halfWidth) >= 0 { return i }
+            i += scalarLength(u[i])
+        }
+        return end
+    }
+
+    @inline(__always) static func scalarLength(_ b: UInt8) -> Int { b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1 }
+
+    /// What the scalar at `i` folds to: -1 unchanged, 0 removed, else the ASCII byte + 1.
+    @inline(__always) static func foldedLength(_ u: UnsafeBufferPointer<UInt8>, _ i: Int, squeezing: Bool, halfWidth: Bool) -> Int {
+        let b = u[i], n = u.count
+        if b < 0x80 {
+            return squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) ? 0 : -1
+        }
+        if halfWidth, b == 0xEF, i + 2 < n, u[i + 1] == 0xBC || u[i + 1] == 0xBD {
+            let scalar = 0xF000 | (UInt32(u[i + 1] & 0x3F) << 6) | UInt32(u[i + 2] & 0x3F)
+            if scalar >= 0xFF01 && scalar <= 0xFF5E { return Int(scalar - 0xFEE0) + 1 }
+        }
+        if squeezing {
+            return spaceLength(u, i) > 0 ? 0 : -1
+        }
+        if halfWidth, b == 0xE3, i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0x80 { return 0x20 + 1 }
+        return -1
+    }
+
+    /// Folds `[start, end)` into `out`: runs that need nothing copied at once. Returns the bytes written.
+    static func foldBytes(_ u: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into out: UnsafeMutablePointer<UInt8>,
+                          squeezing: Bool, halfWidth: Bool) -> Int {
+        let t = foldTable
+        var i = start, o = 0
+        while i < end {
+            let run = i
+            while i < end && !t[Int(u[i])] { i += 1 }
+            if i > run { memcpy(out + o, u.baseAddress! + run, i - run); o += i - run }
+            if i == end { break }
+            let len = min(scalarLength(u[i]), end - i)
+            switch foldedLength(u, i, squeezing: squeezing, halfWidth: halfWidth) {
+            case -1:
+                for k in 0..<len { out[o + k] = u[i + k] }
+                o += len
+            case 0:
+                break
+            case let c:
+                out[o] = UInt8(c - 1); o += 1
+            }
+            // A removed space above ASCII may be longer than its lead byte says (it is not).
+            i += len
+        }
+        return o
     }
 
     /// The length in bytes of a white-space scalar above ASCII starting at byte i (as `isSpace`
@@ -95,8 +135,15 @@ public enum KText {
     }
 
     public static func trim(_ s: String) -> String {
+        // Most cells have nothing to trim: their first and last bytes say so (a space above ASCII
+        // begins with one of five lead bytes and ends in one of a dozen last bytes).
+        if let clean = s.utf8.withContiguousStorageIfAvailable({ u -> Bool in
+            guard let f = u.first, let l = u.last else { return false }
+            let firstOK = f < 0x80 ? !(f == 0x20 || (f >= 0x09 && f <= 0x0D)) : !(f == 0xC2 || f == 0xE1 || f == 0xE2 || f == 0xE3 || f == 0xEF)
+            let lastOK = l < 0x80 ? !(l == 0x20 || (l >= 0x09 && l <= 0x0D)) : !((l >= 0x80 && l <= 0x8B) || l == 0xA0 || l == 0xA8 || l == 0xA9 || l == 0xAF || l == 0x9F || l == 0xBF)
+            return firstOK && lastOK
+        }), clean { return s }
         let u = s.unicodeScalars
-        // Most cells have nothing to trim: looked at their first and last scalars only.
         if let f = u.first, let l = u.last, !isSpace(f), !isSpace(l) { return s }
         guard let first = u.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = u.lastIndex(where: { !isSpace($0) })!
@@ -313,7 +360,13 @@ extension String {
     /// Prefix test on the UTF-8 bytes: `hasPrefix` compares by characters (with normalisation),
     /// many times slower for Chinese text.
     public func begins(with prefix: String) -> Bool {
-        utf8.count >= prefix.utf8.count && utf8.starts(with: prefix.utf8)
+        let k = prefix.utf8.count
+        guard utf8.count >= k else { return false }
+        if k == 0 { return true }
+        if let r = utf8.withContiguousStorageIfAvailable({ a in
+            prefix.utf8.withContiguousStorageIfAvailable { p in memcmp(a.baseAddress!, p.baseAddress!, k) == 0 }
+        }), let same = r { return same }
+        return utf8.starts(with: prefix.utf8)
     }
 
     /// Suffix test on the UTF-8 bytes (see `begins(with:)`).
@@ -322,4 +375,77 @@ extension String {
         guard n >= k else { return false }
         return utf8[utf8.index(utf8.startIndex, offsetBy: n - k)...].elementsEqual(suffix.utf8)
     }
+}
+
+extension KText {
+    /// `folded(s)` without the trailing 。 . ; ； marks (and spaces): how the checks compare the
+    /// texts of items and indicators.
+    public static func norm(_ s: String) -> String {
+        let t = folded(s)
+        // Scalars, cut once: the four marks are single scalars.
+        let u = t.unicodeScalars
+        var end = u.endIndex
+        while end > u.startIndex {
+            let l = u[u.index(before: end)]
+            guard l == "。" || l == "." || l == ";" || l == "；" else { break }
+            end = u.index(before: end)
+        }
+        return end == u.endIndex ? t : String(u[..<end])
+    }
+}
+
+/// A text as the checks compare it (`KText.norm`), hashed from its folded bytes as they are
+/// folded: no folded copy is made (a form's every item text was folded into a new string only
+/// to be hashed). Equal keys are confirmed on the folded strings themselves.
+public struct NormKey: Hashable {
+    public let text: String
+    private let hashed: Int
+    private let length: Int
+
+    public init(_ text: String) {
+        self.text = text
+        var h = Hasher(), n = 0
+        var s = text
+        s.withUTF8 { u in
+            let end = NormKey.cut(u)
+            guard end > 0 else { return }
+            // As `KText.fold(squeezing: true, halfWidth: true)`, into a scratch buffer.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end) { out in
+                n = KText.foldBytes(u, from: 0, to: end, into: out.baseAddress!, squeezing: true, halfWidth: true)
+                h.combine(bytes: UnsafeRawBufferPointer(start: out.baseAddress, count: n))
+            }
+        }
+        hashed = h.finalize()
+        length = n
+    }
+
+    /// Where the text ends once trailing marks (。 . ; ； and their full-width forms) and white
+    /// space are cut: scalars read backwards from the end.
+    static func cut(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+        var end = u.count
+        while end > 0 {
+            var start = end - 1
+            while start > 0 && end - start < 4 && u[start] & 0xC0 == 0x80 { start -= 1 }
+            let len = end - start
+            let b0 = u[start]
+            var mark = false
+            if len == 1 {
+                mark = b0 == 0x2E || b0 == 0x3B || b0 == 0x20 || (b0 >= 0x09 && b0 <= 0x0D)
+            } else if len == 3 && b0 == 0xE3 && u[start + 1] == 0x80 && u[start + 2] == 0x82 {
+                mark = true   // 。
+            } else if len == 3 && b0 == 0xEF && u[start + 1] == 0xBC && (u[start + 2] == 0x8E || u[start + 2] == 0x9B) {
+                mark = true   // ． ；
+            } else {
+                mark = KText.spaceLength(u, start) == len
+            }
+            guard mark else { break }
+            end = start
+        }
+        return end
+    }
+
+    public static func == (a: NormKey, b: NormKey) -> Bool {
+        a.hashed == b.hashed && a.length == b.length && KText.norm(a.text) == KText.norm(b.text)
+    }
+    public func hash(into h: inout Hasher) { h.combine(hashed) }
 }

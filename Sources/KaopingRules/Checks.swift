@@ -10,19 +10,7 @@ public struct Checker {
     static func fmt(_ d: Double) -> String { CellValue.format(KText.round(d)) }
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-6 }
     /// Text compared as the office reads it: no white space, half-width punctuation, no final 。.
-    static func norm(_ s: String) -> String {
-        let t = KText.folded(s)
-        // Scalars, cut once: the four marks are single scalars (removing them one by one rebuilt
-        // the string each time).
-        let u = t.unicodeScalars
-        var end = u.endIndex
-        while end > u.startIndex {
-            let l = u[u.index(before: end)]
-            guard l == "。" || l == "." || l == ";" || l == "；" else { break }
-            end = u.index(before: end)
-        }
-        return end == u.endIndex ? t : String(u[..<end])
-    }
+    static func norm(_ s: String) -> String { KText.norm(s) }
 
     public func check(_ form: Form) -> [Finding] {
         var out = Findings(form: form)

@@ -5,10 +5,10 @@ extension Checker {
     func checkItems(_ form: Form, _ out: inout Findings) {
         let rules = template.rules
         var codes: [String: Int] = [:]
-        var texts: [TextKey: Int] = [:]
+        var texts: [NormKey: Int] = [:]
         /// Indicator code → the row of the first indicator that has it: two 一级指标 coded 1-10.
         var indicatorCodes: [String: Int] = [:]
-        let adminTexts = Set((template.section(.administrative)?.fixedItems ?? []).map { TextKey(Checker.norm($0.text)) })
+        let adminTexts = Set((template.section(.administrative)?.fixedItems ?? []).map { NormKey($0.text) })
         for s in form.sections {
             for g in s.groups {
                 for ind in g.indicators {
@@ -35,7 +35,7 @@ extension Checker {
                         }
                         return name
                     }
-                    let indicatorKey = TextKey(Checker.norm(ind.text))
+                    let indicatorKey = NormKey(ind.text)
                     for (n, it) in ind.items.enumerated() {
                         let code = it.code ?? ind.code
                         func where_() -> String {
@@ -66,7 +66,7 @@ extension Checker {
                             out.add(.codeMissing, out.ref(.code, it.row), "第 \(it.row) 行缺少序号", code: ind.code)
                         }
                         if let t = it.text {
-                            let key = TextKey(Checker.norm(t))
+                            let key = NormKey(t)
                             if key == indicatorKey {
                                 out.add(.itemSameAsIndicator, out.ref(.level2, it.row), "\(where_()) 的二级指标与其一级指标内容相同", code: code)
                             }
