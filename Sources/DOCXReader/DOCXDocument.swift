@@ -20,9 +20,10 @@ public final class DOCXDocument: GridReader {
     /// Most tables as written (a long table may be split at every page).
     static let maxRawTables = 65_536
 
-    public init(path: String, limits: XLSXLimits = .default) throws {
+    /// `zip`: the archive already opened (format detection opened it), else opened here.
+    public init(path: String, limits: XLSXLimits = .default, zip opened: ZipArchive? = nil) throws {
         self.path = path
-        let zip = try ZipArchive(path: path, limits: limits)
+        let zip = try opened ?? ZipArchive(path: path, limits: limits)
         guard zip.has(DOCXDocument.part) else {
             throw XLSXError.missingPart(file: path, part: "\(DOCXDocument.part) (this zip is not a Word document)")
         }

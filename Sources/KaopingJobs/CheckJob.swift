@@ -16,14 +16,25 @@ public struct CheckJob {
     /// One input's outcome: its form (nil when unreadable) and the line that says why not.
     public struct Outcome {
         public var file: String
+        /// The form, for the text report (nil when unreadable, and once its JSON is written:
+        /// a batch then holds no form past its own file).
         public var form: Form?
         public var template: Template?
         public var failure: String?
         /// The form as JSON at level 1 of the output array, when the job writes JSON.
         public var json: [UInt8]?
-        public var errors: Int { form?.findings.filter { $0.severity == .error }.count ?? 0 }
-        public var warnings: Int { form?.findings.filter { $0.severity == .warning }.count ?? 0 }
-        public var infos: Int { form?.findings.filter { $0.severity == .info }.count ?? 0 }
+        public var errors = 0, warnings = 0, infos = 0
+        init(file: String, form: Form? = nil, template: Template? = nil, failure: String? = nil, json: [UInt8]? = nil) {
+            self.file = file; self.template = template; self.failure = failure; self.json = json
+            for f in form?.findings ?? [] {
+                switch f.severity {
+                case .error: errors += 1
+                case .warning: warnings += 1
+                case .info: infos += 1
+                }
+            }
+            self.form = json == nil ? form : nil
+        }
     }
 
     /// Folders expanded, read on every core, outcomes in input order.

@@ -27,7 +27,9 @@ private let bigInputLock = NSLock()
 
 /// Runs `body` for `file`, one at a time among files over `bigInputBytes`.
 public func oneBigInputAtATime<T>(_ file: String, _ body: () throws -> T) rethrows -> T {
-    let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+    // stat, not FileManager's attributes (which look up the owner's name in /etc/passwd too).
+    var st = stat()
+    let size = stat(file, &st) == 0 ? Int(st.st_size) : 0
     guard size > bigInputBytes else { return try body() }
     bigInputLock.lock()
     defer { bigInputLock.unlock() }

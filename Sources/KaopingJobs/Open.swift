@@ -27,16 +27,23 @@ public enum FileFormat: String, Sendable {
 /// Opening any input: the one place that looks at a file's bytes and picks its reader.
 public enum InputFile {
     /// The kind of the file at `path`, from its first bytes and, for a zip, its part names.
-    public static func kind(of path: String) throws -> FileFormat {
+    public static func kind(of path: String) throws -> FileFormat { try detect(path).kind }
+
+    /// The kind, and for a zip the archive it looked into (handed to the reader: opened once).
+    static func detect(_ path: String) throws -> (kind: FileFormat, zip: ZipArchive?) {
         let head = try firstBytes(path, 8)
         if head.starts(with: [0x50, 0x4B]) {
             let zip = try ZipArchive(path: path)
-            if zip.has("xl/workbook.xml") || zip.has("[Content_Types].xml") && !zip.has("word/document.xml") { return .xlsx }
-            if zip.has("word/document.xml") { return .docx }
+            if zip.has("xl/workbook.xml") || zip.has("[Content_Types].xml") && !zip.has("word/document.xml") { return (.xlsx, zip) }
+            if zip.has("word/document.xml") { return (.docx, zip) }
             if zip.has("mimetype"), (zip.declaredSize("mimetype") ?? 0) < 1024, let m = try? zip.data("mimetype"),
-               String(decoding: m, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") { return .ods }
-            return .otherZip
+               String(decoding: m, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") { return (.ods, zip) }
+            return (.otherZip, nil)
         }
+        return (try otherKind(path, head), nil)
+    }
+
+    static func otherKind(_ path: String, _ head: [UInt8]) throws -> FileFormat {
         if CompoundFile.isCompoundFile(head) {
             // By the container's streams: a workbook (BIFF8, or an older Book the reader refuses),
             // a password-protected OOXML package, or a Word / WPS document.
@@ -56,12 +63,12 @@ public enum InputFile {
     /// A reader for the file, whatever its format; a format Kaoping does not read is refused
     /// with what to save it as.
     public static func open(_ path: String) throws -> GridReader {
-        let kind = try kind(of: path)
+        let (kind, zip) = try detect(path)
         switch kind {
-        case .xlsx: return try Workbook(path: path)
+        case .xlsx: return try Workbook(path: path, zip: zip)
         case .xls: return try XLSBook(path: path)
-        case .ods: return try ODSBook(path: path)
-        case .docx: return try DOCXDocument(path: path)
+        case .ods: return try ODSBook(path: path, zip: zip)
+        case .docx: return try DOCXDocument(path: path, zip: zip)
         case .encrypted: throw XLSXError.encrypted(file: path)
         case .unknown:
             // Neither a zip nor a compound file: the .xlsx reader says so in its words.

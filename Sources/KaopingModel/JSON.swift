@@ -67,21 +67,6 @@ public indirect enum JSON: Equatable {
         }
     }
 
-    /// A pretty array of values already written at level 1 (`bytes(level: 1)`), as
-    /// `JSON.array(values).serialized()` writes it: the elements can be written on every core.
-    public static func prettyArray(_ elements: [[UInt8]]) -> [UInt8] {
-        if elements.isEmpty { return Array("[]".utf8) }
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(elements.reduce(16) { $0 + $1.count + 4 })
-        for (i, e) in elements.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += [10, 32, 32]
-            out += e
-        }
-        out += [10, UInt8(ascii: "]")]
-        return out
-    }
-
     private func write(_ w: inout Writer, indent: Int) {
         let nl = indent >= 0
         func pad(_ w: inout Writer, _ n: Int) {

@@ -143,14 +143,20 @@ extension Mapping {
         // Names: a cell merged over several rows belongs to each; a blank cell under a filled one
         // of the same indicator continues it only where the sheet shows its merges were lost.
         let prev = form.sections[si].groups[gi].indicators.last?.items.last
-        for (role, kp) in [(ColumnRole.leaders, \Item.leaders), (ColumnRole.departments, \Item.departments), (ColumnRole.persons, \Item.persons)] {
-            let c = cell(role, r)
-            take(c)
-            item[keyPath: kp] = names(role, text(c))
-            if item[keyPath: kp].isEmpty, c == nil, let prev, sameIndicatorContinues(r), mergesLost(role, r), !prev[keyPath: kp].isEmpty {
-                item[keyPath: kp] = prev[keyPath: kp]
-            }
+        item.leaders = namesCell(.leaders, r, before: prev?.leaders)
+        item.departments = namesCell(.departments, r, before: prev?.departments)
+        item.persons = namesCell(.persons, r, before: prev?.persons)
+    }
+
+    /// The names of one role's cell on row r; `before`: the previous item's of the indicator.
+    mutating func namesCell(_ role: ColumnRole, _ r: Int, before: [String]?) -> [String] {
+        let c = cell(role, r)
+        take(c)
+        let own = names(role, text(c))
+        if own.isEmpty, c == nil, let before, !before.isEmpty, sameIndicatorContinues(r), mergesLost(role, r) {
+            return before
         }
+        return own
     }
 
     /// The names in a cell; the same text as the row above gives the same array (shared, not

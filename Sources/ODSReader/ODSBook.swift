@@ -19,10 +19,11 @@ public final class ODSBook: GridReader {
     public static let maxSheets = 4096
     private var firstGrid: Grid?
 
-    public init(path: String, limits: XLSXLimits = .default) throws {
+    /// `zip`: the archive already opened (format detection opened it), else opened here.
+    public init(path: String, limits: XLSXLimits = .default, zip opened: ZipArchive? = nil) throws {
         self.path = path
         self.limits = limits
-        zip = try ZipArchive(path: path, limits: limits)
+        zip = try opened ?? ZipArchive(path: path, limits: limits)
         guard zip.has(ODSBook.part) else {
             throw XLSXError.missingPart(file: path, part: "\(ODSBook.part) (this zip is not an OpenDocument spreadsheet)")
         }

@@ -20,17 +20,38 @@ public final class ZipArchive {
         // then reads that descriptor, not the path again.
         let fd = try SafeFile.openInput(path)
         do { try ZipArchive.sniff(fd, path) } catch { close(fd); throw error }
-        guard let fp = fdopen(fd, "rb") else {
-            let e = errno
-            close(fd)
-            throw XLSXError.unreadable(file: path, reason: String(cString: strerror(e)))
-        }
         var zerr = zip_error_t()
         zip_error_init(&zerr)
         defer { zip_error_fini(&zerr) }
-        guard let src = zip_source_filep_create(fp, 0, -1, &zerr) else {
-            fclose(fp)
-            throw XLSXError.notZip(file: path)
+        let src: OpaquePointer
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0, st.st_size <= ZipArchive.inMemoryBytes,
+           let buf = malloc(Int(st.st_size)) {
+            // A unit's sheet (tens of KB) is read in one call and inflated from memory: through
+            // stdio each part cost a seek and a read or two.
+            var got = 0
+            while got < Int(st.st_size) {
+                let n = pread(fd, buf + got, Int(st.st_size) - got, off_t(got))
+                if n <= 0 { break }
+                got += n
+            }
+            close(fd)
+            guard let s = zip_source_buffer_create(buf, zip_uint64_t(got), 1, &zerr) else {
+                free(buf)
+                throw XLSXError.notZip(file: path)
+            }
+            src = s
+        } else {
+            guard let fp = fdopen(fd, "rb") else {
+                let e = errno
+                close(fd)
+                throw XLSXError.unreadable(file: path, reason: String(cString: strerror(e)))
+            }
+            guard let s = zip_source_filep_create(fp, 0, -1, &zerr) else {
+                fclose(fp)
+                throw XLSXError.notZip(file: path)
+            }
+            src = s
         }
         guard let h = zip_open_from_source(src, ZIP_RDONLY, &zerr) else {
             zip_source_free(src) // closes fp
@@ -47,6 +68,9 @@ public final class ZipArchive {
     }
 
     deinit { zip_discard(handle) }
+
+    /// Files up to this size are read into memory whole (bigger ones are read as inflated).
+    public static let inMemoryBytes: off_t = 4 << 20
 
     static func key(_ name: String) -> String {
         // Part names are nearly always ASCII: folded byte by byte.

@@ -24,10 +24,11 @@ public final class Workbook {
     /// Sheet parts a probe gave up on (see `load(_:probe:)`).
     private var gaveUpParts = Set<String>()
 
-    public init(path: String, limits: XLSXLimits = .default) throws {
+    /// `zip`: the archive already opened (format detection opened it), else opened here.
+    public init(path: String, limits: XLSXLimits = .default, zip opened: ZipArchive? = nil) throws {
         self.path = path
         self.limits = limits
-        let zip = try ZipArchive(path: path, limits: limits)
+        let zip = try opened ?? ZipArchive(path: path, limits: limits)
         self.zip = zip
         let rootRels = try Relationships.read(zip, for: "")
         var wbPart = rootRels.byType("officeDocument").map { Relationships.resolve($0.target, from: "") } ?? "xl/workbook.xml"

@@ -45,7 +45,17 @@ struct Check: ParsableCommand {
             if let reason = o.failure { stderr("kaoping: " + reason); continue }
             if !json { CheckJob.report(o, quiet: quiet).forEach(out.line) }
         }
-        if json { out.line(JSON.prettyArray(outcomes.compactMap(\.json))) }
+        if json {
+            // The forms' JSON as one pretty array, written piece by piece (not joined first).
+            let pieces = outcomes.compactMap(\.json)
+            if pieces.isEmpty { out.line("[]") } else {
+                for (i, p) in pieces.enumerated() {
+                    out.write(Array((i == 0 ? "[\n  " : ",\n  ").utf8))
+                    out.write(p)
+                }
+                out.line("\n]")
+            }
+        }
         out.flush()
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode(2) }
         if outcomes.contains(where: { $0.errors > 0 }) { throw ExitCode(1) }

@@ -45,8 +45,20 @@ final class Output {
         if buf.count >= 1 << 16 { flush() }
     }
     func write(_ bytes: [UInt8]) {
+        // A big piece goes straight out rather than through the buffer.
+        if bytes.count >= 1 << 15 { flush(); Output.writeAll(bytes); return }
         buf.append(contentsOf: bytes)
         if buf.count >= 1 << 16 { flush() }
+    }
+    private static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
     }
     func line(_ bytes: [UInt8]) {
         buf.append(contentsOf: bytes); buf.append(10)
