@@ -44,7 +44,7 @@ public struct CheckJob {
         return parallelMap(files.count) { i in
             switch readOne(files[i], pipeline: pipeline, template: template) {
             case .success(let (form, tpl)):
-                return Outcome(file: files[i], form: form, template: tpl, json: json ? form.json.bytes(level: 1) : nil)
+                return Outcome(file: files[i], form: form, template: tpl, json: json ? form.jsonBytes(level: 1) : nil)
             case .failure(let e): return Outcome(file: files[i], failure: describe(e))
             }
         }

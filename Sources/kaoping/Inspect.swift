@@ -17,7 +17,7 @@ struct Inspect: ParsableCommand {
             let (form, _) = try templates.pipeline().read(file, sheet: sheet, template: templates.template)
             let out = Output()
             // Streamed: a 200,000-row form's JSON is never held whole.
-            form.json.stream { out.write($0) }
+            form.streamJSON { out.write($0) }
             out.line("")
             out.flush()
         } catch { fail(error) }

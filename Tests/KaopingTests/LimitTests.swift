@@ -98,6 +98,28 @@ final class LimitTests: XCTestCase {
 
     // MARK: DTDs and entities, default limits
 
+    /// Damage the XML scanner finds, and the limits it has that expat had not, are one Chinese
+    /// line each, naming the part.
+    func testXMLDamageAndScannerLimitsAreSaidInChinese() throws {
+        let s = try sample()
+        let sheet = try MutKit.sheetPart(s)
+        let deep = String(repeating: "<x>", count: XMLScanner.maxDepth + 1)
+        let many = "<x " + (0...XMLScanner.maxAttributes).map { "a\($0)=\"1\"" }.joined(separator: " ") + "/>"
+        let cases: [(String, (String) -> String, [String])] = [
+            ("dup", { $0.replacingOccurrences(of: "<sheetData>", with: #"<sheetData><row r="999" r="998"/>"#) }, ["同一属性出现两次"]),
+            ("entity", { $0.replacingOccurrences(of: "<sheetData>", with: "<sheetData><row r=\"999\"><c r=\"A999\" t=\"inlineStr\"><is><t>&nbsp;</t></is></c></row>") }, ["未定义的实体引用"]),
+            ("deep", { $0.replacingOccurrences(of: "<sheetData>", with: "<sheetData>" + deep) }, ["嵌套超过 \(XMLScanner.maxDepth) 层"]),
+            ("attrs", { $0.replacingOccurrences(of: "<sheetData>", with: "<sheetData>" + many) }, ["属性超过 \(XMLScanner.maxAttributes) 个"]),
+        ]
+        for (name, edit, words) in cases {
+            let p = dir + "/\(name).xlsx"
+            try MutKit.rewriteText(s, to: p, part: sheet) { edit($0) }
+            let r = MutKit.pipeline(p, store: try MutKit.store())
+            guard case .xlsx = r.0 else { XCTFail("\(name): \(r.0)"); continue }
+            try expectCLIRefusal(p, words + [sheet])
+        }
+    }
+
     func testBillionLaughsIsRefusedQuickly() throws {
         let s = try sample()
         let sheet = try MutKit.sheetPart(s)
