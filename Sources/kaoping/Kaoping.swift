@@ -55,6 +55,7 @@ final class Output {
             var off = 0
             while off < p.count {
                 let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 off += n
             }
@@ -65,14 +66,7 @@ final class Output {
         if buf.count >= 1 << 16 { flush() }
     }
     func flush() {
-        buf.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
+        Output.writeAll(buf)
         buf.removeAll(keepingCapacity: true)
     }
     deinit { flush() }
