@@ -28,7 +28,7 @@ extension MemoryBudget {
     public static func giveBack() {
         #if canImport(Glibc)
         // glibc's malloc_trim (malloc.h, which the Glibc module leaves out), looked up once.
-        trim?(0)
+        _ = trim?(0)
         #endif
     }
 
