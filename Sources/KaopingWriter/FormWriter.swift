@@ -326,27 +326,37 @@ public struct FormWriter {
 
     // MARK: row heights
 
-    /// Heights that show every cell's text whole, merged cells included: single-row blocks first,
-    /// then tall merged blocks spread their shortfall over the rows they span.
-    func rowHeights(_ plan: Plan, _ form: Form) -> [Double] {
+    /// The heights the item rows' own cells need, on rows of one line otherwise. Measured once
+    /// per sheet: splitting the 项目 labels at page breaks changes blocks, never item cells.
+    func itemHeights(_ plan: Plan, _ form: Form) -> [Double] {
+        var h = Array(repeating: TextMetrics.height(lines: 1, fontSize: template.font.bodySize), count: plan.rowCount)
+        for e in plan.items { itemCells(e, of: form, plan.cols) { b in h[b.top] = max(h[b.top], need(b, plan)) } }
+        return h
+    }
+
+    /// The height a block's text needs in its columns.
+    func need(_ b: Block, _ plan: Plan) -> Double {
+        guard let t = b.text, !t.isEmpty else { return 0 }
         let body = template.font.bodySize
-        var h = Array(repeating: TextMetrics.height(lines: 1, fontSize: body), count: plan.rowCount)
-        func need(_ b: Block) -> Double {
-            guard let t = b.text, !t.isEmpty else { return 0 }
-            let size: Double
-            switch b.style {
-            case .title: size = template.font.titleSize
-            case .header: size = template.font.headerSize ?? body
-            default: size = body
-            }
-            let width = plan.cols.widths[b.left...b.right].reduce(0, +)
-            return TextMetrics.height(lines: TextMetrics.lines(t, width: width, fontSize: size), fontSize: size)
+        let size: Double
+        switch b.style {
+        case .title: size = template.font.titleSize
+        case .header: size = template.font.headerSize ?? body
+        default: size = body
         }
-        for b in plan.blocks where b.top == b.bottom { h[b.top] = max(h[b.top], need(b)) }
-        for e in plan.items { itemCells(e, of: form, plan.cols) { b in h[b.top] = max(h[b.top], need(b)) } }
+        let width = plan.cols.widths[b.left...b.right].reduce(0, +)
+        return TextMetrics.height(lines: TextMetrics.lines(t, width: width, fontSize: size), fontSize: size)
+    }
+
+    /// Heights that show every cell's text whole, merged cells included: single-row blocks and
+    /// the item cells (`items`, from `itemHeights`) first, then tall merged blocks spread their
+    /// shortfall over the rows they span.
+    func rowHeights(_ plan: Plan, items: [Double]) -> [Double] {
+        var h = items
+        for b in plan.blocks where b.top == b.bottom { h[b.top] = max(h[b.top], need(b, plan)) }
         for b in plan.blocks where b.top != b.bottom {
             let have = h[b.top...b.bottom].reduce(0, +)
-            let want = need(b)
+            let want = need(b, plan)
             if want > have {
                 let add = (want - have) / Double(b.bottom - b.top + 1)
                 for r in b.top...b.bottom { h[r] += add }
@@ -370,12 +380,13 @@ public struct FormWriter {
     func paginate(_ plan: Plan, _ form: Form) -> (plan: Plan, heights: [Double]) {
         let pageHeight = FormWriter.page.rowsHeight(scale: printScale(plan))
         let repeatRows = plan.headerFirst <= plan.headerLast ? plan.headerFirst...plan.headerLast : nil
-        var heights = rowHeights(plan, form)
+        let items = itemHeights(plan, form)
+        var heights = rowHeights(plan, items: items)
         var out = plan
         for _ in 0..<6 {
             let breaks = Pagination.breaks(heights: heights, repeatRows: repeatRows, keeps: plan.keeps, pageHeight: pageHeight)
             out = splitLabels(plan, at: breaks)
-            let again = zip(heights, rowHeights(out, form)).map { max($0, $1) }
+            let again = zip(heights, rowHeights(out, items: items)).map { max($0, $1) }
             if again == heights { break }
             heights = again
         }
