@@ -85,12 +85,20 @@ extension Mapping {
     /// A cell's text folded for label tests, from its first 40 characters only.
     static func labelKey(_ t: String) -> String { KText.folded(t, limit: 40) }
 
-    /// False when no label test of `readRow` can pass on the text's key, told from its bytes:
-    /// the tests need the key to begin with 合 小 总 (合计, 小计, 总计) or a signature word's first
-    /// character (单 主 经 联 绩 备 填), or to hold 考 (考评得分), 续 (续表) or 注 (a note) within the 40
-    /// characters the key keeps. The key's first character is the text's first one that is not
-    /// white space (folding only drops spaces and makes full-width ASCII half-width).
+    /// The words `readRow`'s label tests look for: at the start of a key (合计, 小计, 总计 and the
+    /// signature words of `trailerStarts`), or anywhere in it (考评得分, 续表, a 注 note).
+    static let labelStartWords = ["合计", "小计", "总计"] + trailerStarts
+    static let labelInnerWords = ["考评得分", "续", "注"]
+    /// Their first characters' UTF-8 as integers (each a three-byte character).
+    static let labelStarts = labelStartWords.map(first3), labelInner = labelInnerWords.map(first3)
+
+    /// False when no label test of `readRow` can pass on the text's key, told from its bytes: the
+    /// key would have to begin with the first character of a `labelStartWords` word, or hold that
+    /// of a `labelInnerWords` word within the 40 characters it keeps. The key's first character is
+    /// the text's first that is not white space (folding only drops spaces and makes full-width
+    /// ASCII half-width).
     static func mayHoldLabelKey(_ t: String) -> Bool {
+        let starts = labelStarts, inner = labelInner
         var s = t
         return s.withUTF8 { u -> Bool in
             let n = u.count
@@ -107,12 +115,7 @@ extension Mapping {
                 if KText.spaceLength(u, i) > 0 { i += len; continue }
                 if len == 3 && i + 2 < n {
                     let c = UInt32(b) << 16 | UInt32(u[i + 1]) << 8 | UInt32(u[i + 2])
-                    switch c {
-                    case 0xE8_80_83, 0xE7_BB_AD, 0xE6_B3_A8: return true                          // 考 续 注
-                    case 0xE5_90_88, 0xE5_B0_8F, 0xE6_80_BB, 0xE5_8D_95, 0xE4_B8_BB, 0xE7_BB_8F,
-                         0xE8_81_94, 0xE7_BB_A9, 0xE5_A4_87, 0xE5_A1_AB: if first { return true }  // 合 小 总 单 主 经 联 绩 备 填
-                    default: break
-                    }
+                    if inner.contains(c) || (first && starts.contains(c)) { return true }
                 }
                 first = false
                 i += len

@@ -10,8 +10,6 @@ public struct Checker {
     static func fmt(_ d: Double) -> String { CellValue.format(KText.round(d)) }
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-6 }
     /// Text compared as the office reads it: no white space, half-width punctuation, no final 。.
-    static func norm(_ s: String) -> String { KText.norm(s) }
-
     public func check(_ form: Form) -> [Finding] {
         var out = Findings(form: form)
         checkSections(form, &out)

@@ -39,7 +39,7 @@ extension Checker {
             }
             matched.insert(fi)
             let spec = fixed[fi]
-            if Checker.norm(spec.text) != Checker.norm(ind.text) {
+            if KText.norm(spec.text) != KText.norm(ind.text) {
                 out.add(.adminTextChanged, ind.textCell, "行政能力目标 \(spec.code ?? "第 \(fi + 1) 项") 的内容与 \(template.name) 年规定不同，应为「\(spec.text)」", code: ind.code)
             }
             if let w = ind.items.first?.weight, !Checker.same(w, spec.weight) {
