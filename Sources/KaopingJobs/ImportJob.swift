@@ -135,7 +135,7 @@ public struct ImportJob {
             let errors = form.findings.contains { $0.severity == .error }
             return NewSubmission(bytes: bytes, sha256: sha, fileName: name, receivedAt: receivedAt, unit: unit, year: year,
                                  state: errors ? .errors : .ok, reason: nil, template: template?.name,
-                                 formJSON: form.json.serialized(pretty: false), findings: form.findings)
+                                 formJSON: String(decoding: form.jsonBytes(pretty: false), as: UTF8.self), findings: form.findings)
         }
     }
 }

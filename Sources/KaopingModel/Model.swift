@@ -165,6 +165,8 @@ public struct Form: Sendable {
 
 extension Form {
     /// The contract's JSON form, schema `kaoping.form/1`.
+    /// The form as a JSON tree. The commands write it with `jsonBytes`/`streamJSON` (no tree);
+    /// this is the reference `FormJSONTests` holds them to, byte for byte.
     public var json: JSON {
         func item(_ t: Item) -> JSON {
             .object([
