@@ -179,7 +179,7 @@ final class DOCXHandler: XMLHandler {
     /// Most paragraphs kept above a table as its preamble.
     static let preambleLines = 10
 
-    // Not checked for exclusivity at run time: expat calls one callback at a time.
+    // Not checked for exclusivity at run time: the scanner calls one callback at a time.
     @exclusivity(unchecked) var tables: [DOCXTable] = []
     @exclusivity(unchecked) private var depth = 0
     @exclusivity(unchecked) private var tblDepth = 0

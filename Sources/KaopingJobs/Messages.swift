@@ -122,7 +122,8 @@ public struct JobError: Error, Equatable {
     public init(_ message: String) { self.message = message }
 }
 
-/// The readers' reasons (expat's, libzip's and the limits'), which are English, said in Chinese.
+/// The readers' reasons (the XML scanner's, in expat's words; libzip's; the limits'), which are
+/// English, said in Chinese.
 /// The English stays after it in brackets for whoever debugs the file.
 enum Reasons {
     static let patterns: [(String, String)] = [

@@ -3,7 +3,7 @@ import GridKit
 import XLSXCore
 
 /// An OpenDocument spreadsheet (`.ods`): the tables of `content.xml`, read as `Grid`s.
-/// Streams `content.xml` through libzip + expat like the .xlsx reader: a DTD is refused, and
+/// Streams `content.xml` through libzip + the XML scanner like the .xlsx reader: a DTD is refused, and
 /// repeated rows and cells are counted, never expanded, unless they hold something (then the
 /// cell and row limits apply before anything is copied). Only automatic styles in `content.xml`
 /// are read (widths, heights, hidden tables, date/bold/wrap); parent styles in `styles.xml` are not.
@@ -108,7 +108,7 @@ final class ODSContentHandler: XMLHandler {
     var hiddenTableStyles = Set<String>()
 
     // Every event touches this state several times: its accesses are not checked dynamically for
-    // exclusivity (a third of the handler's time). Nothing here is reentrant: expat calls one
+    // exclusivity (a third of the handler's time). Nothing here is reentrant: the scanner calls one
     // callback at a time.
     // Results for the target table.
     @exclusivity(unchecked) var cells = CellStorage()

@@ -21,7 +21,7 @@ final class SheetHandler: XMLHandler {
 
     // The per-cell state is touched several times for every cell: its accesses are not
     // checked dynamically for exclusivity (each check cost a thread-local lookup). Nothing
-    // here is reentrant: expat calls one callback at a time.
+    // here is reentrant: the scanner calls one callback at a time.
     @exclusivity(unchecked) private var row = Row(index: 0, hidden: false, height: nil, cells: [])
     @exclusivity(unchecked) private var inRow = false
     @exclusivity(unchecked) private var lastRow = 0, lastCol = 0

@@ -113,7 +113,7 @@ public final class Workbook {
         try load(sheet, probe: nil)!
     }
 
-    /// Thrown out of the row callback to stop expat when the probe gives up.
+    /// Thrown out of the row callback to stop the scanner when the probe gives up.
     private struct GaveUp: Error {}
 
     func load(_ sheet: SheetInfo, probe: ((Int, CellArray.SubSequence) -> RowVerdict)?) throws -> Grid? {
