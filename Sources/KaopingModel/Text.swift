@@ -60,7 +60,7 @@ public enum KText {
         while i < end {
             while i < end && !t[Int(u[i])] { i += 1 }
             if i == end { return end }
-            if foldedLength(u, i, squeezing: squeezing, halfWidth: halfWidth) >= 0 { return i }
+            if foldedTo(u, i, squeezing: squeezing, halfWidth: halfWidth) >= 0 { return i }
             i += scalarLength(u[i])
         }
         return end
@@ -69,7 +69,7 @@ public enum KText {
     @inline(__always) static func scalarLength(_ b: UInt8) -> Int { b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1 }
 
     /// What the scalar at `i` folds to: -1 unchanged, 0 removed, else the ASCII byte + 1.
-    @inline(__always) static func foldedLength(_ u: UnsafeBufferPointer<UInt8>, _ i: Int, squeezing: Bool, halfWidth: Bool) -> Int {
+    @inline(__always) static func foldedTo(_ u: UnsafeBufferPointer<UInt8>, _ i: Int, squeezing: Bool, halfWidth: Bool) -> Int {
         let b = u[i], n = u.count
         if b < 0x80 {
             return squeezing && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) ? 0 : -1
@@ -96,7 +96,7 @@ public enum KText {
             if i > run { memcpy(out + o, u.baseAddress! + run, i - run); o += i - run }
             if i == end { break }
             let len = min(scalarLength(u[i]), end - i)
-            switch foldedLength(u, i, squeezing: squeezing, halfWidth: halfWidth) {
+            switch foldedTo(u, i, squeezing: squeezing, halfWidth: halfWidth) {
             case -1:
                 for k in 0..<len { out[o + k] = u[i + k] }
                 o += len
@@ -105,7 +105,6 @@ public enum KText {
             case let c:
                 out[o] = UInt8(c - 1); o += 1
             }
-            // A removed space above ASCII may be longer than its lead byte says (it is not).
             i += len
         }
         return o
@@ -139,7 +138,7 @@ public enum KText {
         // begins with one of five lead bytes and ends in one of a dozen last bytes).
         if let clean = s.utf8.withContiguousStorageIfAvailable({ u -> Bool in
             guard let f = u.first, let l = u.last else { return false }
-            let firstOK = f < 0x80 ? !(f == 0x20 || (f >= 0x09 && f <= 0x0D)) : !(f == 0xC2 || f == 0xE1 || f == 0xE2 || f == 0xE3 || f == 0xEF)
+            let firstOK = !foldTable[Int(f)]   // not a byte a space can begin with
             let lastOK = l < 0x80 ? !(l == 0x20 || (l >= 0x09 && l <= 0x0D)) : !((l >= 0x80 && l <= 0x8B) || l == 0xA0 || l == 0xA8 || l == 0xA9 || l == 0xAF || l == 0x9F || l == 0xBF)
             return firstOK && lastOK
         }), clean { return s }
