@@ -150,7 +150,7 @@ public final class XMLScanner {
                 next = place == .content ? try text(i, final: final) : try space(i)
             } else {
                 let line0 = line
-                next = try markup(i, final: final)
+                next = try markup(i)
                 if let n = next, n - i > XMLScanner.maxToken { throw tooLong }
                 if next == nil {
                     line = line0
@@ -169,21 +169,11 @@ public final class XMLScanner {
 
     /// White space outside the root element (nothing else may be there).
     func space(_ start: Int) throws -> Int {
-        let b = buf
-        var i = start
         // Nothing may come before the declaration, not even white space.
         if place == .start { place = .prolog }
-        while true {
-            switch b[i] {
-            case 0x20, 0x09: i += 1
-            case 0x0A: line += 1; i += 1
-            case 0x0D: line += 1; i += 1; if b[i] == 0x0A && i < end { i += 1 }
-            case 0x3C:
-                return i
-            default:
-                throw place == .epilog ? damaged("junk after document element") : invalid
-            }
-        }
+        let i = skipSpace(start)
+        guard buf[i] == 0x3C else { throw place == .epilog ? damaged("junk after document element") : invalid }
+        return i
     }
 
     /// Character data from `start` to the next `<`: checked, references and line ends resolved
@@ -283,7 +273,7 @@ public final class XMLScanner {
     }
 
     /// The token at `s` (a `<`). Returns the index after it, or nil when it is cut.
-    func markup(_ s: Int, final: Bool) throws -> Int? {
+    func markup(_ s: Int) throws -> Int? {
         let b = buf
         guard s + 1 < end else { return nil }
         switch b[s + 1] {
