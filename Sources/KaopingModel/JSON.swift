@@ -8,8 +8,8 @@ public indirect enum JSON: Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
-    /// An array whose elements are made as they are written: a 200,000-item form's JSON is
-    /// never held whole (each indicator's subtree exists while it is written).
+    /// An array whose elements are made as they are written: a big form's tree is never built
+    /// whole (each indicator's subtree exists while it is written).
     case deferred(Int, (Int) -> JSON)
 
     public static func == (a: JSON, b: JSON) -> Bool {
@@ -39,32 +39,14 @@ public indirect enum JSON: Equatable {
     /// nesting it is written at: an element of a pretty array is at level 1.
     public func bytes(pretty: Bool = true, level: Int = 0) -> [UInt8] {
         // Bytes, not String appends: forms are written often (inspect, check --json).
-        var w = Writer(emit: nil)
+        var w = Writer()
         write(&w, indent: pretty ? level : -1)
         return w.out
     }
 
-    /// Writes the text in chunks of about `chunk` bytes to `emit`: memory stays one chunk
-    /// (and one element of a deferred array) however long the text.
-    public func stream(pretty: Bool = true, chunk: Int = 1 << 20, _ emit: @escaping ([UInt8]) -> Void) {
-        var w = Writer(emit: emit, chunk: chunk)
-        write(&w, indent: pretty ? 0 : -1)
-        if !w.out.isEmpty { emit(w.out) }
-    }
-
     struct Writer {
         var out: [UInt8] = []
-        let emit: (([UInt8]) -> Void)?
-        var chunk = 1 << 20
-        init(emit: (([UInt8]) -> Void)?, chunk: Int = 1 << 20) {
-            self.emit = emit; self.chunk = chunk
-            out.reserveCapacity(emit == nil ? 1 << 16 : chunk + (1 << 16))
-        }
-        mutating func flushIfFull() {
-            guard let emit, out.count >= chunk else { return }
-            emit(out)
-            out.removeAll(keepingCapacity: true)
-        }
+        init() { out.reserveCapacity(1 << 16) }
     }
 
     private func write(_ w: inout Writer, indent: Int) {
@@ -84,7 +66,6 @@ public indirect enum JSON: Equatable {
                 if i > 0 { w.out.append(UInt8(ascii: ",")) }
                 pad(&w, indent + 1)
                 element(i).write(&w, indent: nl ? indent + 1 : -1)
-                w.flushIfFull()
             }
             pad(&w, indent)
             w.out.append(UInt8(ascii: "]"))
