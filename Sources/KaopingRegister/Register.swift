@@ -129,7 +129,10 @@ public final class Register {
         try conn.exec("PRAGMA foreign_keys = ON")
         // WAL: readers never block the writer; NORMAL sync is still durable at each checkpoint and
         // never corrupts (a power cut may lose the last commits, a killed process loses nothing).
-        let mode = try conn.query("PRAGMA journal_mode = WAL").first?.first?.text
+        // Changing into WAL takes the file's exclusive lock without calling the busy handler: two
+        // imports opening a new register at once saw the other's lock as an error. Waited for here,
+        // as long as the busy timeout.
+        let mode = try waitingWhileBusy { try conn.query("PRAGMA journal_mode = WAL").first?.first?.text }
         if mode?.lowercased() != "wal" {
             throw RegisterError.sqlite(path: path, code: 0, message: "journal_mode is \(mode ?? "?"), not wal")
         }
@@ -155,7 +158,10 @@ public final class Register {
             }
             return version
         }
-        guard try check() < Register.schemaVersion else { return }
+        // Read in one snapshot: another process's migration commits the version, the id and the
+        // tables at once, and separate reads could see the tables but not the version.
+        let seen = try transaction(immediate: false) { try check() }
+        guard seen < Register.schemaVersion else { return }
         try transaction {
             // Another process may have migrated while this one waited for the lock.
             let version = try check()
@@ -164,10 +170,23 @@ public final class Register {
         }
     }
 
+    /// `body`, again every 10 ms while it finds the register busy, up to the busy timeout (for
+    /// the few SQLite steps that fail at once instead of waiting on the busy handler).
+    func waitingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Register.busyTimeoutMs) * 1_000_000
+        while true {
+            do { return try body() } catch let e as RegisterError {
+                guard case .busy = e, DispatchTime.now().uptimeNanoseconds < deadline else { throw e }
+                usleep(10_000)
+            }
+        }
+    }
+
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: the write lock is taken first, so two
     /// importers queue on the busy timeout instead of failing halfway. Rolled back on any error.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try conn.exec("BEGIN IMMEDIATE")
+    /// `immediate: false`: a read transaction (`BEGIN`), whose reads see one state of the file.
+    func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
+        try conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let r = try body()
             try conn.exec("COMMIT")

@@ -263,29 +263,33 @@ final class RegisterTests: XCTestCase {
         return s.isEmpty ? "" : s[k % s.count]
     }
 
-    /// Two `kaoping import` processes at once on one register file.
+    /// Two `kaoping import` processes at once on one register file, five times on a new file:
+    /// both opening it at once was the race (turning a new file to WAL does not wait).
     func testConcurrentImportProcesses() throws {
         guard FileManager.default.isExecutableFile(atPath: RegFix.binary) else { throw XCTSkip("no \(RegFix.binary)") }
         let batch = dir + "/batch"
         _ = try RegFix.run("/usr/bin/env", ["python3", RegFix.root + "/bench/make-batch.py", RegFix.samples, batch, "30"])
-        let group = DispatchGroup()
-        let results = ErrorBox()
-        for _ in 0..<2 {
-            group.enter()
-            DispatchQueue.global().async {
-                defer { group.leave() }
-                do {
-                    let r = try RegFix.run(RegFix.binary, ["import", batch, "--db", self.db, "--templates", RegFix.root + "/Templates"])
-                    if r.status == 2 { results.add(NSError(domain: r.err, code: 2)) }
-                } catch { results.add(error) }
+        for attempt in 1...5 {
+            let db = dir + "/concurrent\(attempt).db"
+            let group = DispatchGroup()
+            let results = ErrorBox()
+            for _ in 0..<2 {
+                group.enter()
+                DispatchQueue.global().async {
+                    defer { group.leave() }
+                    do {
+                        let r = try RegFix.run(RegFix.binary, ["import", batch, "--db", db, "--templates", RegFix.root + "/Templates"])
+                        if r.status == 2 { results.add(NSError(domain: r.err, code: 2)) }
+                    } catch { results.add(error) }
+                }
             }
+            group.wait()
+            XCTAssertEqual(results.all.map { "\($0)" }, [], "attempt \(attempt)")
+            let reg = try Register(path: db)
+            XCTAssertEqual(try reg.submissions(year: nil).count, 30, "attempt \(attempt)")
+            XCTAssertEqual(try reg.submissions(year: nil).filter { $0.round != 1 }.count, 0, "every unit of the batch is distinct")
+            XCTAssertEqual(try reg.verify(), [])
         }
-        group.wait()
-        XCTAssertEqual(results.all.map { "\($0)" }, [])
-        let reg = try Register(path: db)
-        XCTAssertEqual(try reg.submissions(year: nil).count, 30)
-        XCTAssertEqual(try reg.submissions(year: nil).filter { $0.round != 1 }.count, 0, "every unit of the batch is distinct")
-        XCTAssertEqual(try reg.verify(), [])
     }
 
     /// `kill -9` in the middle of an import of many files: only whole submissions remain, and a
