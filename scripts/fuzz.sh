@@ -200,14 +200,5 @@ PY
 fi
 
 log="$out/fuzz$sfx.log"
-echo "fuzz: ${secs}s on $(ls "$corpus" | wc -l) corpus files; log in $log, crashes in $crashes/" >&2
-set +e
-"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
-  -dict="$dict" -artifact_prefix="$crashes/" -print_final_stats=1 \
-  "$corpus" >"$log" 2>&1
-rc=$?
-set -e
-grep -E '^stat::|^#[0-9]+.*DONE|^Done' "$log" | tail -12 >&2 || true
-found=$(ls "$crashes" 2>/dev/null | wc -l)
-echo "fuzz: exit $rc, $found artifact(s) in $crashes/" >&2
-[ "$found" -eq 0 ] && [ "$rc" -eq 0 ]
+. scripts/fuzz-common.sh
+fuzz_run fuzz "$bin" "$log" "$corpus" "$crashes" "$dict" "$secs"
